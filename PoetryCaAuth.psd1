@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'PoetryCaAuth.psm1'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '7f3c2a4e-9b1d-4c6e-8a2f-5d0e1b7c9a31'
+    Author               = 'PoetryCaAuth contributors'
+    CompanyName          = 'PoetryCaAuth'
+    Copyright            = '(c) PoetryCaAuth contributors. Apache License 2.0.'
+    Description          = 'Fetches AWS CodeArtifact authorization tokens and stores them where Poetry reads them: one command, a profile line or a CI step.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('PoetryCaAuth.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Get-CodeArtifactRepository'
+        'Update-PoetryCodeArtifactToken'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'CodeArtifact', 'Poetry', 'Python', 'PyPI', 'Authentication', 'Token', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/poetry-ca-auth/PoetryCaAuth'
+            ReleaseNotes = 'See CHANGELOG.md in the module folder.'
+        }
+    }
+}

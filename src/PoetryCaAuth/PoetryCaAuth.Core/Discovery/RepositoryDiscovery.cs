@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using PoetryCaAuth.Model;
+using PoetryCaAuth.Platform;
+using PoetryCaAuth.Poetry;
+using Tomlyn.Model;
+
+namespace PoetryCaAuth.Discovery
+{
+    [Flags]
+    public enum DiscoveryScope
+    {
+        /// <summary>pyproject.toml sources and the project's poetry.toml.</summary>
+        Project = 1,
+        /// <summary>Poetry's global config.toml repositories.</summary>
+        Global = 2,
+        All = Project | Global,
+    }
+
+    /// <summary>What discovery found, plus the notes a user may want to see (verbose) or should see (warnings).</summary>
+    public sealed class DiscoveryResult
+    {
+        public List<CodeArtifactRepository> Repositories { get; } = new List<CodeArtifactRepository>();
+        public List<string> Notes { get; } = new List<string>();
+        public List<string> Warnings { get; } = new List<string>();
+        public string? PyProjectFile { get; set; }
+    }
+
+    /// <summary>
+    /// Finds CodeArtifact sources: the nearest pyproject.toml (walking up), the project's poetry.toml and
+    /// Poetry's global config.toml. The union is returned, project entries winning over global ones by name.
+    /// </summary>
+    public sealed class RepositoryDiscovery
+    {
+        private static readonly Regex EnvironmentReference = new Regex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+
+        private readonly HostEnvironment _env;
+
+        public RepositoryDiscovery(HostEnvironment env)
+        {
+            _env = env;
+        }
+
+        /// <summary>The nearest pyproject.toml at or above <paramref name="directory"/>, or null.</summary>
+        public static string? FindPyProject(string directory)
+        {
+            DirectoryInfo? current = new DirectoryInfo(directory);
+            while (current != null)
+            {
+                string candidate = Path.Combine(current.FullName, "pyproject.toml");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+
+                current = current.Parent;
+            }
+
+            return null;
+        }
+
+        /// <param name="path">A pyproject.toml file, or a folder to start walking up from.</param>
+        public DiscoveryResult Discover(string path, DiscoveryScope scope)
+        {
+            var result = new DiscoveryResult();
+            var byName = new Dictionary<string, CodeArtifactRepository>(StringComparer.Ordinal);
+
+            if ((scope & DiscoveryScope.Project) != 0)
+            {
+                string? pyproject = File.Exists(path) ? Path.GetFullPath(path) : FindPyProject(path);
+                result.PyProjectFile = pyproject;
+                if (pyproject == null)
+                {
+                    result.Notes.Add($"No pyproject.toml in '{path}' or any folder above it.");
+                }
+                else
+                {
+                    result.Notes.Add($"Reading Poetry sources from '{pyproject}'.");
+                    AddPyProjectSources(pyproject, result, byName);
+                    string localConfig = Path.Combine(Path.GetDirectoryName(pyproject)!, "poetry.toml");
+                    if (File.Exists(localConfig))
+                    {
+                        AddConfigRepositories(localConfig, SourceOrigin.PoetryLocalConfig, result, byName);
+                    }
+                }
+            }
+
+            if ((scope & DiscoveryScope.Global) != 0)
+            {
+                string globalConfig = PoetryConfigLocator.GetConfigFile(_env);
+                if (File.Exists(globalConfig))
+                {
+                    AddConfigRepositories(globalConfig, SourceOrigin.PoetryGlobalConfig, result, byName);
+                }
+                else
+                {
+                    result.Notes.Add($"No Poetry config file at '{globalConfig}'.");
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>A repository object for a URL given directly; its name defaults to the repository's.</summary>
+        public CodeArtifactRepository? FromUrl(string url, string? name, DiscoveryResult result)
+        {
+            CodeArtifactAddress? address = CodeArtifactUrlParser.TryParse(url, out string reason);
+            if (address == null)
+            {
+                result.Notes.Add($"Passing over '{Redact(url)}': {reason}.");
+                return null;
+            }
+
+            WarnAboutAddress(string.IsNullOrEmpty(name) ? address.Repository : name!, url, address, result);
+            return CodeArtifactRepository.FromAddress(string.IsNullOrEmpty(name) ? address.Repository : name!,
+                Redact(url), address, SourceOrigin.Url, string.Empty);
+        }
+
+        private void AddPyProjectSources(string file, DiscoveryResult result, Dictionary<string, CodeArtifactRepository> byName)
+        {
+            TomlTable document = TomlDocumentReader.Read(file);
+            TomlTable? poetry = TomlDocumentReader.GetTable(document, "tool", "poetry");
+            if (poetry == null || !poetry.TryGetValue("source", out object? sources))
+            {
+                result.Notes.Add($"'{file}' declares no [[tool.poetry.source]].");
+                return;
+            }
+
+            if (!(sources is TomlTableArray array))
+            {
+                result.Warnings.Add($"'{file}': tool.poetry.source should be an array of tables ([[tool.poetry.source]]); ignored.");
+                return;
+            }
+
+            foreach (TomlTable source in array)
+            {
+                string? name = TomlDocumentReader.GetString(source, "name");
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    result.Warnings.Add($"'{file}': a [[tool.poetry.source]] has no name; ignored.");
+                    continue;
+                }
+
+                if (byName.ContainsKey(name!))
+                {
+                    result.Warnings.Add($"'{file}': the source name '{name}' appears more than once; the first one is used.");
+                    continue;
+                }
+
+                AddSource(name!, TomlDocumentReader.GetString(source, "url"), SourceOrigin.PyProject, file, result, byName);
+            }
+        }
+
+        private void AddConfigRepositories(string file, SourceOrigin origin, DiscoveryResult result,
+            Dictionary<string, CodeArtifactRepository> byName)
+        {
+            TomlTable document = TomlDocumentReader.Read(file);
+            TomlTable? repositories = TomlDocumentReader.GetTable(document, "repositories");
+            if (repositories == null)
+            {
+                return;
+            }
+
+            foreach (KeyValuePair<string, object> entry in repositories)
+            {
+                if (byName.ContainsKey(entry.Key))
+                {
+                    result.Notes.Add($"'{file}': repositories.{entry.Key} is already declared by the project; the project's entry is used.");
+                    continue;
+                }
+
+                string? url = entry.Value is TomlTable table ? TomlDocumentReader.GetString(table, "url") : entry.Value as string;
+                AddSource(entry.Key, url, origin, file, result, byName);
+            }
+        }
+
+        private void AddSource(string name, string? rawUrl, SourceOrigin origin, string file, DiscoveryResult result,
+            Dictionary<string, CodeArtifactRepository> byName)
+        {
+            if (string.IsNullOrWhiteSpace(rawUrl))
+            {
+                result.Notes.Add($"Passing over source '{name}' in '{file}': it has no url (PyPI or a named index).");
+                return;
+            }
+
+            string? url = ExpandEnvironment(rawUrl!, out string? missing);
+            if (url == null)
+            {
+                result.Notes.Add($"Passing over source '{name}' in '{file}': its url refers to ${{{missing}}}, which is not set.");
+                return;
+            }
+
+            CodeArtifactAddress? address = CodeArtifactUrlParser.TryParse(url, out string reason);
+            if (address == null)
+            {
+                result.Notes.Add($"Passing over source '{name}' in '{file}': {reason}.");
+                return;
+            }
+
+            WarnAboutAddress(name, file, address, result);
+            var repository = CodeArtifactRepository.FromAddress(name, Redact(url), address, origin, file);
+            byName[name] = repository;
+            result.Repositories.Add(repository);
+        }
+
+        private static void WarnAboutAddress(string name, string where, CodeArtifactAddress address, DiscoveryResult result)
+        {
+            if (address.HasUserInfo)
+            {
+                result.Warnings.Add($"Source '{name}' ({Redact(where)}) has a user name or password inside its URL. " +
+                                    "Poetry copies source URLs into poetry.lock; keep credentials out of the URL and let PoetryCaAuth store them.");
+            }
+
+            if (address.IsChinaPartition)
+            {
+                result.Warnings.Add($"Source '{name}' uses an amazonaws.com.cn host; CodeArtifact is offered only in the commercial AWS partition.");
+            }
+        }
+
+        private string? ExpandEnvironment(string url, out string? missing)
+        {
+            string? firstMissing = null;
+            string expanded = EnvironmentReference.Replace(url, m =>
+            {
+                string? value = _env.GetVariable(m.Groups["name"].Value);
+                if (value == null && firstMissing == null) firstMissing = m.Groups["name"].Value;
+                return value ?? string.Empty;
+            });
+            missing = firstMissing;
+            return firstMissing == null ? expanded : null;
+        }
+
+        /// <summary>Removes any user-info from a URL so a password written into it never reaches output.</summary>
+        internal static string Redact(string url)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0)
+            {
+                return new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.AbsoluteUri;
+            }
+
+            return url;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.IO;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace PoetryCaAuth.Discovery
+{
+    /// <summary>Reads a TOML file into Tomlyn's untyped model, turning parse failures into errors that name the file and line.</summary>
+    internal static class TomlDocumentReader
+    {
+        public static TomlTable Read(string path)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PoetryCaAuthException(ErrorKind.InvalidData, "TomlFileUnreadable",
+                    $"Cannot read '{path}': {e.Message}", path,
+                    "Check that the file exists and that you may read it.", e);
+            }
+
+            try
+            {
+                return TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+            }
+            catch (TomlException e)
+            {
+                string where = e.Line > 0 ? $" at line {e.Line}, column {e.Column}" : string.Empty;
+                throw new PoetryCaAuthException(ErrorKind.InvalidData, "TomlFileInvalid",
+                    $"'{path}' is not valid TOML{where}: {FirstLine(e.Message)}", path,
+                    $"Fix the TOML syntax in '{path}'{where}.", e);
+            }
+        }
+
+        public static TomlTable? GetTable(TomlTable table, params string[] keys)
+        {
+            TomlTable current = table;
+            foreach (string key in keys)
+            {
+                if (!current.TryGetValue(key, out object? value) || !(value is TomlTable next))
+                {
+                    return null;
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+
+        public static string? GetString(TomlTable table, string key) =>
+            table.TryGetValue(key, out object? value) && value is string s ? s : null;
+
+        private static string FirstLine(string message)
+        {
+            int newline = message.IndexOf('\n');
+            return (newline >= 0 ? message.Substring(0, newline) : message).Trim();
+        }
+    }
+}

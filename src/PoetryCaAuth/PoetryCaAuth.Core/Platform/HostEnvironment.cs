@@ -1,0 +1,62 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace PoetryCaAuth.Platform
+{
+    public enum OSKind
+    {
+        Linux,
+        MacOS,
+        Windows,
+    }
+
+    /// <summary>
+    /// The parts of the machine that differ between Windows, macOS and Linux, behind one seam so the
+    /// per-platform rules can be unit-tested on any machine.
+    /// </summary>
+    public class HostEnvironment
+    {
+        public static HostEnvironment Current { get; } = new HostEnvironment();
+
+        public virtual OSKind OS =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? OSKind.Windows
+            : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OSKind.MacOS
+            : OSKind.Linux;
+
+        public virtual string? GetVariable(string name)
+        {
+            string? value = Environment.GetEnvironmentVariable(name);
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
+
+        public virtual string HomeDirectory
+        {
+            get
+            {
+                string? home = GetVariable(OS == OSKind.Windows ? "USERPROFILE" : "HOME");
+                return home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            }
+        }
+
+        public virtual bool FileExists(string path) => File.Exists(path);
+
+        public virtual bool DirectoryExists(string path) => Directory.Exists(path);
+
+        public char PathListSeparator => OS == OSKind.Windows ? ';' : ':';
+
+        /// <summary>Joins path parts with the separator of the environment's OS, not the running one.</summary>
+        public string Combine(params string[] parts)
+        {
+            char separator = OS == OSKind.Windows ? '\\' : '/';
+            string result = string.Empty;
+            foreach (string part in parts)
+            {
+                if (part.Length == 0) continue;
+                result = result.Length == 0 ? part : result.TrimEnd('/', '\\') + separator + part.TrimStart('/', '\\');
+            }
+
+            return result;
+        }
+    }
+}

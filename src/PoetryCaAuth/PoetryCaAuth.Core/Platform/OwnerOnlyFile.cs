@@ -1,0 +1,62 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PoetryCaAuth.Platform
+{
+    /// <summary>
+    /// Writes files that only their owner may read. On Unix the mode is set to 0600 before any content is
+    /// written; on Windows files under the user's profile inherit its owner-only ACL.
+    /// </summary>
+    public static class OwnerOnlyFile
+    {
+        private const uint OwnerReadWrite = 0x180; // 0600
+
+        [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+        private static extern int Chmod(string path, uint mode);
+
+        public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <summary>Replaces <paramref name="path"/> atomically with <paramref name="content"/>, owner-only.</summary>
+        public static void WriteAllText(string path, string content)
+        {
+            string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            Directory.CreateDirectory(directory);
+            string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    Restrict(temporary);
+                    byte[] bytes = new UTF8Encoding(false).GetBytes(content);
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(true);
+                }
+
+                if (File.Exists(path))
+                {
+                    File.Replace(temporary, path, null);
+                }
+                else
+                {
+                    File.Move(temporary, path);
+                }
+            }
+            finally
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
+            }
+        }
+
+        /// <summary>Sets an existing file to owner read/write on Unix; a no-op on Windows.</summary>
+        public static void Restrict(string path)
+        {
+            if (!IsUnix || !File.Exists(path)) return;
+            if (Chmod(path, OwnerReadWrite) != 0)
+            {
+                throw new IOException($"Could not make '{path}' owner-only (chmod failed with errno {Marshal.GetLastWin32Error()}).");
+            }
+        }
+    }
+}

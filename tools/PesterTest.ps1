@@ -1,0 +1,28 @@
+# Runs the Pester suite in its own pwsh process (so the module under test never leaks into the build
+# session) and writes a small JSON summary for build.ps1.
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string[]] $Tag = @()
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+# tests/common.ps1 imports the module under test from here: the built artefact, never src/.
+$env:POETRYCAAUTH_TEST_MODULE = $ModulePath
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $TestPath
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
+if ($Tag.Count -gt 0) { $configuration.Filter.Tag = $Tag }
+
+$result = Invoke-Pester -Configuration $configuration
+# A container that fails to run (a syntax error, a failing BeforeAll) counts as a failure too.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content -Path $SummaryPath
