@@ -33,6 +33,20 @@ $ModuleVersion = (Import-PowerShellDataFile (Join-Path $RepoRoot "$ModuleName.ps
 $OutputRoot = Join-Path $RepoRoot 'output'
 $ModuleOutput = Join-Path $OutputRoot "$ModuleName/$ModuleVersion"
 
+function Get-PwshCommand {
+    # pwsh may run as a dotnet tool, whose process is dotnet itself: start a child from PSHOME instead.
+    $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $exe) { return , @($exe) }
+    return , @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
+}
+
+function Invoke-Pwsh {
+    param([string[]] $ArgumentList)
+    $command = Get-PwshCommand
+    $rest = @($command | Select-Object -Skip 1) + $ArgumentList
+    & $command[0] @rest
+}
+
 function Invoke-Native {
     param([string] $FilePath, [string[]] $ArgumentList)
     & $FilePath @ArgumentList
@@ -94,9 +108,9 @@ function Invoke-PesterTests {
     $pester = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
     $summary = Join-Path $OutputRoot 'test-results/pester-summary.json'
     Remove-Item -Force -ErrorAction SilentlyContinue $summary
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/PesterTest.ps1') -PesterPath $pester `
-        -TestPath (Join-Path $RepoRoot 'tests') -ModulePath (Join-Path $OutputRoot $ModuleName) -SummaryPath $summary -Tag $Tag | Out-Host
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'tools/PesterTest.ps1'), '-PesterPath', $pester,
+        '-TestPath', (Join-Path $RepoRoot 'tests'), '-ModulePath', (Join-Path $OutputRoot $ModuleName), '-SummaryPath', $summary,
+        '-Tag', ($Tag -join ',')) | Out-Host
     if (-not (Test-Path $summary)) { throw 'Pester did not produce a summary; see its output above.' }
     Get-Content -Raw $summary | ConvertFrom-Json
 }
@@ -118,8 +132,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -File (Join-Path $RepoRoot 'tools/demo.ps1') -ModulePath (Join-Path $OutputRoot $ModuleName)
+    Invoke-Pwsh @('-NoProfile', '-File', (Join-Path $RepoRoot 'tools/demo.ps1'), '-ModulePath', (Join-Path $OutputRoot $ModuleName))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

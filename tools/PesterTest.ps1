@@ -5,7 +5,8 @@ param(
     [Parameter(Mandatory)] [string] $TestPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string[]] $Tag = @()
+    # Comma-separated: -File passes each argument as one string.
+    [string] $Tag = ''
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -19,7 +20,7 @@ $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
-if ($Tag.Count -gt 0) { $configuration.Filter.Tag = $Tag }
+if ($Tag) { $configuration.Filter.Tag = $Tag -split ',' }
 
 $result = Invoke-Pester -Configuration $configuration
 # A container that fails to run (a syntax error, a failing BeforeAll) counts as a failure too.

@@ -20,13 +20,17 @@ namespace PoetryCaAuth.Commands
         [Alias("PSPath")]
         public string? Path { get; set; }
 
-        /// <summary>Repository URLs to parse directly.</summary>
+        /// <summary>
+        /// A repository URL to parse directly. A single string (not an array) so that a piped object with
+        /// a Url property binds by property name instead of being turned into a string as a whole.
+        /// </summary>
         [Parameter(ParameterSetName = UrlSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string[] Url { get; set; } = Array.Empty<string>();
+        public string Url { get; set; } = string.Empty;
 
-        /// <summary>Source names to keep (wildcards allowed). With a single -Url, a plain name names that source.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Source names to keep (wildcards allowed). With -Url, a plain name (no wildcards) names that source.</summary>
+        [Parameter(ParameterSetName = DiscoverSet)]
+        [Parameter(ParameterSetName = UrlSet, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(Completers.PoetrySourceNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
@@ -52,16 +56,12 @@ namespace PoetryCaAuth.Commands
         private void WriteUrlSources()
         {
             // A piped object with Name and Url, or -Url x -Name y, names the source; otherwise -Name filters.
-            bool nameGiven = Url.Length == 1 && Name.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Name[0]);
-            var discovery = new RepositoryDiscovery(HostEnvironment.Current);
+            bool nameGiven = Name.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Name[0]);
             var notes = new DiscoveryResult();
-            foreach (string url in Url)
+            CodeArtifactRepository? repository = new RepositoryDiscovery(HostEnvironment.Current).FromUrl(Url, nameGiven ? Name[0] : null, notes);
+            if (repository != null && (nameGiven || SourceDiscovery.Filter(new[] { repository }, Name).Any()))
             {
-                CodeArtifactRepository? repository = discovery.FromUrl(url, nameGiven ? Name[0] : null, notes);
-                if (repository != null && (nameGiven || SourceDiscovery.Filter(new[] { repository }, Name).Any()))
-                {
-                    WriteObject(repository);
-                }
+                WriteObject(repository);
             }
 
             SourceDiscovery.Relay(this, notes);
