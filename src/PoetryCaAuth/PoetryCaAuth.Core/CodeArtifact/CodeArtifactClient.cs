@@ -173,7 +173,8 @@ namespace PoetryCaAuth.CodeArtifact
                         }
                     }
 
-                    ServiceError error = ServiceError.From(response, body);
+                    // Some AWS answers echo request details; never let our own secrets travel on in a message.
+                    ServiceError error = ServiceError.From(response, MaskSecrets(body, credentials));
                     if (!skewCorrected && error.IsClockSkew && TryLearnSkew(response, error.Message))
                     {
                         skewCorrected = true;
@@ -210,6 +211,16 @@ namespace PoetryCaAuth.CodeArtifact
             throw new PoetryCaAuthException(last!.Kind, last.ErrorId,
                 maxAttempts > 1 ? $"{last.Message} (gave up after {maxAttempts} attempts)" : last.Message,
                 last.Target, last.RecommendedAction, last.InnerException);
+        }
+
+        private static string MaskSecrets(string text, ResolvedCredentials credentials)
+        {
+            foreach (string? secret in new[] { credentials.Credentials.SecretKey, credentials.Credentials.Token })
+            {
+                if (!string.IsNullOrEmpty(secret)) text = text.Replace(secret, "***");
+            }
+
+            return text;
         }
 
         private bool TryLearnSkew(HttpResponseMessage response, string message)

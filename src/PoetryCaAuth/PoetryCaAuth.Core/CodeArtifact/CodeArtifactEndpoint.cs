@@ -46,8 +46,17 @@ namespace PoetryCaAuth.CodeArtifact
                 return uri;
             }
 
+            // The value is shown without any user-info: a password typed into the URL must not be echoed.
+            string shown = Discovery.RepositoryDiscovery.Redact(value.Trim());
+            if (uri != null && uri.UserInfo.Length > 0)
+            {
+                throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "EndpointUrlInvalid",
+                    $"The CodeArtifact endpoint from {source} ('{shown}') must not carry a user name or password.", shown,
+                    $"Remove the credentials from {source}; CodeArtifact requests are signed with your AWS credentials.");
+            }
+
             throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "EndpointUrlInvalid",
-                $"The CodeArtifact endpoint from {source} ('{value}') is not an absolute http or https URL.", value,
+                $"The CodeArtifact endpoint from {source} ('{shown}') is not an absolute http or https URL.", shown,
                 $"Give {source} a URL such as https://codeartifact.us-west-2.amazonaws.com, or remove it.");
         }
     }

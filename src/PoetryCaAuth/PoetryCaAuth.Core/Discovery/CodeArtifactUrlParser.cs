@@ -101,7 +101,7 @@ namespace PoetryCaAuth.Discovery
             int count = segments.Length - start;
             if (count < 2 || !string.Equals(segments[start], "pypi", StringComparison.Ordinal))
             {
-                reason = count >= 1 && segments[start].Length > 0
+                reason = count >= 1 && segments[start] != "pypi"
                     ? $"it is a CodeArtifact '{segments[start]}' repository, not a PyPI one"
                     : "its path does not start with /pypi/REPOSITORY/";
                 return null;

@@ -135,6 +135,8 @@ namespace PoetryCaAuth.Discovery
                 return;
             }
 
+            // Names seen in this file, CodeArtifact or not: a later duplicate never replaces an earlier PyPI source.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (TomlTable source in array)
             {
                 string? name = TomlDocumentReader.GetString(source, "name");
@@ -144,7 +146,7 @@ namespace PoetryCaAuth.Discovery
                     continue;
                 }
 
-                if (byName.ContainsKey(name!))
+                if (!seen.Add(name!))
                 {
                     result.Warnings.Add($"'{file}': the source name '{name}' appears more than once; the first one is used.");
                     continue;

@@ -20,11 +20,13 @@ namespace PoetryCaAuth.Poetry
                     return env.Combine(appData, "pypoetry");
 
                 case OSKind.MacOS:
-                    // Current Poetry uses ~/Library/Preferences; older releases used Application Support.
-                    // Prefer whichever exists so that an existing configuration is honoured.
+                    // Poetry 1.2-1.3 used ~/Library/Preferences, later releases Application Support; Poetry's
+                    // locations.py keeps using Preferences only while config.toml or auth.toml is in it.
                     string preferences = env.Combine(env.HomeDirectory, "Library", "Preferences", "pypoetry");
                     string applicationSupport = env.Combine(env.HomeDirectory, "Library", "Application Support", "pypoetry");
-                    if (!env.DirectoryExists(preferences) && env.DirectoryExists(applicationSupport))
+                    bool preferencesInUse = env.FileExists(env.Combine(preferences, "config.toml")) ||
+                                            env.FileExists(env.Combine(preferences, "auth.toml"));
+                    if (!preferencesInUse && env.DirectoryExists(applicationSupport))
                     {
                         return applicationSupport;
                     }

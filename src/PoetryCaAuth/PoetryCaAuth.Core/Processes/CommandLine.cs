@@ -23,9 +23,11 @@ namespace PoetryCaAuth.Processes
         }
 
         /// <summary>Quotes one argument so CommandLineToArgvW (and .NET on Unix) reads it back unchanged.</summary>
-        public static void AppendQuoted(StringBuilder builder, string argument)
+        public static void AppendQuoted(StringBuilder builder, string argument) => AppendQuoted(builder, argument, false);
+
+        private static void AppendQuoted(StringBuilder builder, string argument, bool always)
         {
-            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
+            if (!always && argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
             {
                 builder.Append(argument);
                 return;
@@ -67,6 +69,13 @@ namespace PoetryCaAuth.Processes
         /// </summary>
         public static string JoinForCmd(string batchFile, IEnumerable<string> arguments)
         {
+            if (batchFile.IndexOfAny(new[] { '"', '%', '!', '\r', '\n', '\0' }) >= 0)
+            {
+                throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "PoetryArgumentUnsafe",
+                    $"The path '{batchFile}' contains a character (\" % ! or a line break) that cmd.exe would reinterpret.",
+                    batchFile, "Move Poetry to a folder whose path has none of these characters, or point -PoetryPath at poetry.exe.");
+            }
+
             var parts = new List<string> { batchFile };
             foreach (string argument in arguments)
             {
@@ -81,7 +90,15 @@ namespace PoetryCaAuth.Processes
             }
 
             // /d: no AutoRun commands; /s with the outer quotes: cmd keeps the inner command line as is.
-            return "/d /s /c \"" + Join(parts) + "\"";
+            // Every part is quoted, so & | < > ^ ( ) in a name or path stay literal instead of being run by cmd.
+            var builder = new StringBuilder("/d /s /c \"");
+            for (int i = 0; i < parts.Count; i++)
+            {
+                if (i > 0) builder.Append(' ');
+                AppendQuoted(builder, parts[i], true);
+            }
+
+            return builder.Append('"').ToString();
         }
     }
 }

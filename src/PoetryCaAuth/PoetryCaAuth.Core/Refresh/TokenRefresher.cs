@@ -71,8 +71,14 @@ namespace PoetryCaAuth.Refresh
         public IEnumerable<RefreshOutcome> Refresh(IReadOnlyList<RefreshItem> items, ICredentialTarget target,
             RefreshOptions options, IRefreshObserver observer)
         {
+            // Checked here, eagerly, so a bad duration fails the call before anything is enumerated.
             CodeArtifactClient.CheckDuration(options.DurationSeconds);
+            return RefreshItems(items, target, options, observer);
+        }
 
+        private IEnumerable<RefreshOutcome> RefreshItems(IReadOnlyList<RefreshItem> items, ICredentialTarget target,
+            RefreshOptions options, IRefreshObserver observer)
+        {
             // 1. Credentials and grouping, on this thread: resolving may prompt (MFA) through the host.
             var plans = new List<(RefreshItem Item, TokenGroup? Group, PoetryCaAuthException? Error)>();
             var groups = new Dictionary<string, TokenGroup>(StringComparer.Ordinal);
