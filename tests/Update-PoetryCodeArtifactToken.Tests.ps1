@@ -227,6 +227,29 @@ exec poetry "$@"
         Get-StoredPassword -SourceName 'bad-source' | Should -BeNullOrEmpty
     }
 
+    It 'recognises a keyring too small for the token, and -NoKeyring takes the way through' -Tag 'Poetry' {
+        # Stands in for Poetry on Windows, whose Credential Manager refuses secrets over 2,560 bytes.
+        $fake = Join-Path $Sandbox.Root 'poetry'
+        Set-Content -LiteralPath $fake -Value @'
+#!/bin/sh
+if [ "$POETRY_KEYRING_ENABLED" != "false" ]; then
+  echo "(1783, 'CredWrite', 'The stub received bad data.')" >&2
+  exit 1
+fi
+exec poetry "$@"
+'@
+        chmod +x $fake
+        New-PoetryProject -Path $Sandbox.Project -Source @{ Name = 'codeartifact'; Url = $Id.RepositoryUrl } | Out-Null
+
+        Update-PoetryCodeArtifactToken -PoetryPath $fake -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be "PoetryKeyringTooSmall,$CmdletId"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-NoKeyring'
+        Get-StoredPassword -SourceName 'codeartifact' | Should -BeNullOrEmpty
+
+        (Update-PoetryCodeArtifactToken -PoetryPath $fake -NoKeyring -PassThru -ErrorAction Stop).Action | Should -Be 'Stored'
+        Get-StoredPassword -SourceName 'codeartifact' | Should -Match '^eyJ'
+    }
+
     It 'rejects a duration CodeArtifact would refuse before any request' -TestCases @(
         @{ Duration = 899 }, @{ Duration = 43201 }, @{ Duration = -5 }
     ) {
