@@ -36,6 +36,7 @@ function Invoke-ChildPwsh {
         $wrapper = @"
 `$ErrorActionPreference = 'Stop'
 `$ProgressPreference = 'SilentlyContinue'
+`$PSStyle.OutputRendering = 'PlainText'   # readable errors in a failing test's message
 `$Result = `$null
 $Script
 ConvertTo-Json -InputObject `$Result -Depth 6 | Set-Content -LiteralPath '$($resultFile -replace "'", "''")' -Encoding utf8
