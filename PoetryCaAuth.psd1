@@ -22,7 +22,12 @@
             Tags         = @('AWS', 'CodeArtifact', 'Poetry', 'Python', 'PyPI', 'Authentication', 'Token', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/poetry-ca-auth/PoetryCaAuth'
-            ReleaseNotes = 'See CHANGELOG.md in the module folder.'
+            ReleaseNotes = @'
+0.1.0: first release. Get-CodeArtifactRepository discovers the CodeArtifact sources of a Poetry project;
+Update-PoetryCodeArtifactToken fetches one token per domain and stores it with poetry config. Help (Get-Help,
+about_PoetryCaAuth), table views, tab completion of AWS profiles and source names, -WhatIf, progress, and AWS SDK
+isolation on PowerShell 7 (works beside AWS Tools for PowerShell). Full history: CHANGELOG.md in the module folder.
+'@
         }
     }
 }

@@ -4,8 +4,11 @@
     Builds, tests and demonstrates PoetryCaAuth.
 .DESCRIPTION
     Tasks:
-      Build  - compiles the module into output/PoetryCaAuth/<version>/ (manifest, loader, assemblies, help).
-      Test   - Build, then the C# unit tests and the Pester tests (in a child pwsh); ends with "N passed, N failed".
+      Build   - compiles the module into output/PoetryCaAuth/<version>/ (manifest, loader, assemblies, help compiled
+                from docs/en-US/*.md to en-US/PoetryCaAuth.dll-Help.xml and en-US/about_PoetryCaAuth.help.txt).
+      Package - Build, then publishes the module as output/repository/PoetryCaAuth.<version>.nupkg, a package any
+                PowerShell repository (PSResourceGet or PowerShellGet 2) accepts.
+      Test    - Build, then the C# unit tests and the Pester tests (in a child pwsh); ends with "N passed, N failed".
       Demo   - Build, then runs the whole flow against the bundled CodeArtifact emulator and real Poetry.
       Clean  - removes output/ and the bin/obj folders.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
@@ -13,7 +16,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -32,6 +35,7 @@ $ModuleName = 'PoetryCaAuth'
 $ModuleVersion = (Import-PowerShellDataFile (Join-Path $RepoRoot "$ModuleName.psd1")).ModuleVersion
 $OutputRoot = Join-Path $RepoRoot 'output'
 $ModuleOutput = Join-Path $OutputRoot "$ModuleName/$ModuleVersion"
+$PackageOutput = Join-Path $OutputRoot 'repository'
 
 function Get-PwshCommand {
     # pwsh may run as a dotnet tool, whose process is dotnet itself: start a child from PSHOME instead.
@@ -82,7 +86,34 @@ function Invoke-Build {
         $path = Join-Path $RepoRoot $file
         if (Test-Path $path) { Copy-Item $path -Destination $ModuleOutput }
     }
+    Invoke-BuildDocs
     Write-Host "Built $ModuleName $ModuleVersion into $ModuleOutput"
+}
+
+function Invoke-BuildDocs {
+    # platyPS is not available here: an in-repo converter compiles the platyPS-schema markdown. Get-Help looks
+    # for the cmdlets' help in <module>/<culture>/PoetryCaAuth.dll-Help.xml (the CmdletInfo's HelpFile).
+    & (Join-Path $RepoRoot 'tools/ConvertTo-MamlHelp.ps1') -SourcePath (Join-Path $RepoRoot 'docs/en-US') `
+        -OutputPath (Join-Path $ModuleOutput 'en-US')
+}
+
+function Invoke-Package {
+    Invoke-Build
+    # Publish-PSResource needs a registered repository: register output/repository under a one-off name for
+    # the publish only, so the user's own repository list is left as it was.
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $PackageOutput
+    New-Item -ItemType Directory -Force $PackageOutput | Out-Null
+    $repository = "$ModuleName-build-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    Register-PSResourceRepository -Name $repository -Uri $PackageOutput -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOutput -Repository $repository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $package = Get-ChildItem $PackageOutput -Filter "$ModuleName.$ModuleVersion.nupkg"
+    if (-not $package) { throw "Publish-PSResource did not produce $ModuleName.$ModuleVersion.nupkg in $PackageOutput." }
+    Write-Host "Packaged $($package.FullName)"
 }
 
 function Get-NuGetPackageRoot {
@@ -138,6 +169,7 @@ function Invoke-Demo {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }

@@ -31,9 +31,15 @@ namespace PoetryCaAuth
 
         private static Assembly? Resolve(object? sender, ResolveEventArgs args)
         {
-            string name = new AssemblyName(args.Name).Name ?? string.Empty;
+            var requested = new AssemblyName(args.Name);
+            string name = requested.Name ?? string.Empty;
             string path = Path.Combine(BinDirectory, name + ".dll");
-            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+            if (name.Length == 0 || !File.Exists(path)) return null;
+
+            // Every failed load in the session comes here, other modules' too: answer only as a binding
+            // redirect would (never downwards, never AWSSDK 4.x for a 3.x request).
+            Version shipped = AssemblyName.GetAssemblyName(path).Version ?? new Version(0, 0);
+            return Platform.DependencyResolutionPolicy.ShouldServe(name, requested.Version, shipped) ? Assembly.LoadFrom(path) : null;
         }
     }
 }

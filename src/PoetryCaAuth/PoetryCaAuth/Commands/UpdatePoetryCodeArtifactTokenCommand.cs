@@ -72,6 +72,7 @@ namespace PoetryCaAuth.Commands
         /// <summary>The AWS profile to use.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AWSProfileName")]
+        [ArgumentCompleter(typeof(Completers.AwsProfileNameCompleter))]
         public string? ProfileName { get; set; }
 
         /// <summary>Token lifetime in seconds: 0 (the role session's) or 900 to 43200.</summary>

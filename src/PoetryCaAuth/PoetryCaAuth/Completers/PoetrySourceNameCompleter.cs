@@ -9,7 +9,10 @@ using PoetryCaAuth.Platform;
 
 namespace PoetryCaAuth.Completers
 {
-    /// <summary>Completes -Name with the CodeArtifact source names of the current project. Reads local files only; never throws.</summary>
+    /// <summary>
+    /// Completes -Name with the CodeArtifact source names of the current project (or of the project that
+    /// -Path names, within -Scope when given). Reads local files only; never throws.
+    /// </summary>
     public sealed class PoetrySourceNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -18,54 +21,62 @@ namespace PoetryCaAuth.Completers
             List<string> names;
             try
             {
-                string location = new SessionStateProxyLocation().Current;
-                names = new RepositoryDiscovery(HostEnvironment.Current).Discover(location, DiscoveryScope.All)
+                string location = CurrentLocation();
+                if (fakeBoundParameters?["Path"] is string path && path.Length > 0 && !path.Contains("$"))
+                {
+                    location = System.IO.Path.Combine(location, path);
+                }
+
+                DiscoveryScope scope = DiscoveryScope.All;
+                if (fakeBoundParameters?["Scope"] is object scopeValue &&
+                    Enum.TryParse(scopeValue.ToString(), ignoreCase: true, out DiscoveryScope parsed))
+                {
+                    scope = parsed;
+                }
+
+                names = new RepositoryDiscovery(HostEnvironment.Current).Discover(location, scope)
                     .Repositories.Select(r => r.Name).ToList();
             }
             catch (Exception)
             {
-                yield break;
+                // A malformed pyproject.toml or an unreadable folder: no suggestions rather than a broken Tab key.
+                return Array.Empty<CompletionResult>();
             }
 
-            foreach (CompletionResult result in CompletionHelper.Complete(names, wordToComplete))
-            {
-                yield return result;
-            }
+            return CompletionHelper.Complete(names, wordToComplete).ToList();
         }
 
-        /// <summary>The PowerShell runspace's current location, which completers cannot get from a cmdlet.</summary>
-        private sealed class SessionStateProxyLocation
+        /// <summary>The runspace's current FileSystem location, which a completer cannot get from a cmdlet.</summary>
+        private static string CurrentLocation()
         {
-            public string Current
+            using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand("Get-Location");
+            foreach (PSObject item in ps.Invoke())
             {
-                get
-                {
-                    using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-                    ps.AddCommand("Get-Location");
-                    foreach (PSObject item in ps.Invoke())
-                    {
-                        if (item.BaseObject is PathInfo path && path.Provider.Name == "FileSystem") return path.ProviderPath;
-                    }
-
-                    return Environment.CurrentDirectory;
-                }
+                if (item.BaseObject is PathInfo path && path.Provider.Name == "FileSystem") return path.ProviderPath;
             }
+
+            return Environment.CurrentDirectory;
         }
     }
 
     internal static class CompletionHelper
     {
+        private static readonly char[] NeedsQuotes = { ' ', '\t', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#', '|', '<', '>' };
+
         /// <summary>Trim quotes, match the prefix case-insensitively, quote names that need it.</summary>
-        public static IEnumerable<CompletionResult> Complete(IEnumerable<string> candidates, string wordToComplete)
+        public static IEnumerable<CompletionResult> Complete(IEnumerable<string> candidates, string wordToComplete,
+            Func<string, string>? tooltip = null, bool caseSensitiveDistinct = false)
         {
             string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase);
-            foreach (string candidate in candidates.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(c => c, StringComparer.OrdinalIgnoreCase))
+            var pattern = WildcardPattern.Get(WildcardPattern.Escape(word) + "*", WildcardOptions.IgnoreCase);
+            StringComparer distinct = caseSensitiveDistinct ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            foreach (string candidate in candidates.Distinct(distinct).OrderBy(c => c, StringComparer.OrdinalIgnoreCase))
             {
                 if (!pattern.IsMatch(candidate)) continue;
-                bool needsQuotes = candidate.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0;
+                bool needsQuotes = candidate.IndexOfAny(NeedsQuotes) >= 0;
                 string text = needsQuotes ? "'" + candidate.Replace("'", "''") + "'" : candidate;
-                yield return new CompletionResult(text, candidate, CompletionResultType.ParameterValue, candidate);
+                yield return new CompletionResult(text, candidate, CompletionResultType.ParameterValue, tooltip?.Invoke(candidate) ?? candidate);
             }
         }
     }
