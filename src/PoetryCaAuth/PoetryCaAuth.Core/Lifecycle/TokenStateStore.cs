@@ -195,9 +195,9 @@ namespace PoetryCaAuth.Lifecycle
                     writer.WriteStartObject(pair.Key);
                     writer.WriteString("source", pair.Value.Source);
                     writer.WriteString("target", pair.Value.Target);
-                    writer.WriteString("expires", pair.Value.Expires.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+                    writer.WriteString("expires", Iso(pair.Value.Expires));
                     writer.WriteString("fingerprint", pair.Value.Fingerprint);
-                    writer.WriteString("recorded", pair.Value.Recorded.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+                    writer.WriteString("recorded", Iso(pair.Value.Recorded));
                     writer.WriteEndObject();
                 }
 
@@ -207,6 +207,9 @@ namespace PoetryCaAuth.Lifecycle
 
             return stream.ToArray();
         }
+
+        private static string Iso(DateTimeOffset time) =>
+            time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'", CultureInfo.InvariantCulture);
 
         private static TokenStateSnapshot Empty(string problem) =>
             new TokenStateSnapshot(new Dictionary<string, TokenStateEntry>(StringComparer.Ordinal), problem);
