@@ -89,9 +89,8 @@ Describe 'Skipping tokens that are still valid' {
         $stored = Get-StoredPassword -SourceName 'ca-main'
         Reset-CodeArtifactEmulator -Emulator $Emulator
 
-        $verbose = $null
-        $results = Update-PoetryCodeArtifactToken -PoetryPath $Poetry.Path -PassThru -Verbose -ErrorAction Stop 4>&1 |
-            Tee-Object -Variable all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Set-Variable verbose -PassThru | Out-Null
+        $all = Update-PoetryCodeArtifactToken -PoetryPath $Poetry.Path -PassThru -Verbose -ErrorAction Stop 4>&1
+        $verbose = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $results = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
 
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
