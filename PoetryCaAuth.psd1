@@ -13,6 +13,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Get-CodeArtifactRepository'
+        'Get-CodeArtifactAuthorizationToken'
         'Update-PoetryCodeArtifactToken'
     )
     VariablesToExport    = @()

@@ -163,7 +163,8 @@ url = "$OtherUrl"
         $before = Get-Content -LiteralPath $authFile -Raw
 
         $env:AWS_SECRET_ACCESS_KEY = 'wrong-secret-key-for-this-test-000000000'
-        Update-PoetryCodeArtifactToken -ErrorAction SilentlyContinue -ErrorVariable err
+        # -Force: the token stored a moment ago is still valid, and would otherwise be skipped.
+        Update-PoetryCodeArtifactToken -Force -ErrorAction SilentlyContinue -ErrorVariable err
 
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -Be "AwsSignatureRejected,$CmdletId"

@@ -80,6 +80,7 @@ namespace PoetryCaAuth.Discovery
                 {
                     result.Notes.Add($"Reading Poetry sources from '{pyproject}'.");
                     AddPyProjectSources(pyproject, result, byName);
+                    AddUvIndexes(pyproject, result);
                     string localConfig = Path.Combine(Path.GetDirectoryName(pyproject)!, "poetry.toml");
                     if (File.Exists(localConfig))
                     {
@@ -156,6 +157,51 @@ namespace PoetryCaAuth.Discovery
             }
         }
 
+        /// <summary>
+        /// [[tool.uv.index]] entries: uv's own sources, kept apart from Poetry's (their names are another
+        /// namespace, and their credentials go to UV_INDEX_NAME_* variables, never to Poetry's config).
+        /// </summary>
+        private void AddUvIndexes(string file, DiscoveryResult result)
+        {
+            TomlTable document = TomlDocumentReader.Read(file);
+            TomlTable? uv = TomlDocumentReader.GetTable(document, "tool", "uv");
+            if (uv == null || !uv.TryGetValue("index", out object? indexes))
+            {
+                return;
+            }
+
+            if (!(indexes is TomlTableArray array))
+            {
+                result.Warnings.Add($"'{file}': tool.uv.index should be an array of tables ([[tool.uv.index]]); ignored.");
+                return;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (TomlTable index in array)
+            {
+                string? name = TomlDocumentReader.GetString(index, "name");
+                string? url = TomlDocumentReader.GetString(index, "url");
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    // uv allows unnamed indexes, but only named ones can take UV_INDEX_<NAME>_* credentials.
+                    if (url != null && CodeArtifactUrlParser.TryParse(url, out _) != null)
+                    {
+                        result.Warnings.Add($"'{file}': a [[tool.uv.index]] for CodeArtifact has no name, so uv cannot be given credentials for it; add name = \"...\".");
+                    }
+
+                    continue;
+                }
+
+                if (!seen.Add(name!))
+                {
+                    result.Warnings.Add($"'{file}': the uv index name '{name}' appears more than once; the first one is used.");
+                    continue;
+                }
+
+                AddSource(name!, url, SourceOrigin.UvIndex, file, result, null);
+            }
+        }
+
         private void AddConfigRepositories(string file, SourceOrigin origin, DiscoveryResult result,
             Dictionary<string, CodeArtifactRepository> byName)
         {
@@ -180,7 +226,7 @@ namespace PoetryCaAuth.Discovery
         }
 
         private void AddSource(string name, string? rawUrl, SourceOrigin origin, string file, DiscoveryResult result,
-            Dictionary<string, CodeArtifactRepository> byName)
+            Dictionary<string, CodeArtifactRepository>? byName)
         {
             if (string.IsNullOrWhiteSpace(rawUrl))
             {
@@ -204,7 +250,7 @@ namespace PoetryCaAuth.Discovery
 
             WarnAboutAddress(name, file, address, result);
             var repository = CodeArtifactRepository.FromAddress(name, Redact(url), address, origin, file);
-            byName[name] = repository;
+            if (byName != null) byName[name] = repository;
             result.Repositories.Add(repository);
         }
 

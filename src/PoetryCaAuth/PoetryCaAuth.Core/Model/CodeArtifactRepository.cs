@@ -11,6 +11,8 @@ namespace PoetryCaAuth.Model
         PoetryGlobalConfig,
         /// <summary>A URL given directly.</summary>
         Url,
+        /// <summary>[[tool.uv.index]] in pyproject.toml.</summary>
+        UvIndex,
     }
 
     /// <summary>

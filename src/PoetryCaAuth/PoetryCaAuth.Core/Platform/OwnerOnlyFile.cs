@@ -12,6 +12,7 @@ namespace PoetryCaAuth.Platform
     public static class OwnerOnlyFile
     {
         private const uint OwnerReadWrite = 0x180; // 0600
+        private const uint OwnerAll = 0x1C0; // 0700
 
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
         private static extern int Chmod(string path, uint mode);
@@ -19,7 +20,14 @@ namespace PoetryCaAuth.Platform
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         /// <summary>Replaces <paramref name="path"/> atomically with <paramref name="content"/>, owner-only.</summary>
-        public static void WriteAllText(string path, string content)
+        public static void WriteAllText(string path, string content) =>
+            WriteAllBytes(path, new UTF8Encoding(false).GetBytes(content));
+
+        /// <summary>
+        /// Replaces <paramref name="path"/> atomically with <paramref name="bytes"/>, owner-only: a reader (or a
+        /// crash) never sees a half-written file, and the replaced file's looser mode is not inherited.
+        /// </summary>
+        public static void WriteAllBytes(string path, byte[] bytes)
         {
             string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
@@ -29,7 +37,6 @@ namespace PoetryCaAuth.Platform
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     Restrict(temporary);
-                    byte[] bytes = new UTF8Encoding(false).GetBytes(content);
                     stream.Write(bytes, 0, bytes.Length);
                     stream.Flush(true);
                 }
@@ -46,6 +53,17 @@ namespace PoetryCaAuth.Platform
             finally
             {
                 if (File.Exists(temporary)) File.Delete(temporary);
+            }
+        }
+
+        /// <summary>Creates <paramref name="path"/> (and its parents) if needed; a folder we create is made owner-only (0700) on Unix.</summary>
+        public static void CreateDirectory(string path)
+        {
+            if (Directory.Exists(path)) return;
+            Directory.CreateDirectory(path);
+            if (IsUnix && Chmod(path, OwnerAll) != 0)
+            {
+                throw new IOException($"Could not make '{path}' owner-only (chmod failed with errno {Marshal.GetLastWin32Error()}).");
             }
         }
 

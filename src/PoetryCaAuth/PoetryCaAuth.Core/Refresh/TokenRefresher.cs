@@ -30,6 +30,9 @@ namespace PoetryCaAuth.Refresh
         public AuthMethod? Method { get; set; }
         public int DurationSeconds { get; set; } = 43200;
         public CancellationToken Cancel { get; set; }
+
+        /// <summary>Called around each store (the cross-process lock and the expiry record); null for none.</summary>
+        public IStoreHook? StoreHook { get; set; }
     }
 
     /// <summary>One source's outcome: a result for the pipeline, or the error that stopped it.</summary>
@@ -149,7 +152,12 @@ namespace PoetryCaAuth.Refresh
 
                 try
                 {
-                    target.Store(repo, group.Token.Token, group.Token.Expiration);
+                    using (options.StoreHook?.EnterStore(repo))
+                    {
+                        target.Store(repo, group.Token.Token, group.Token.Expiration);
+                        options.StoreHook?.Stored(repo, group.Token.Token, group.Token.Expiration);
+                    }
+
                     result.Action = RefreshAction.Stored;
                     result.Message = $"Stored in {targetText}; valid until {group.Token.Expiration:u}.";
                     observer.Verbose($"Source '{repo.Name}': {result.Message}");

@@ -3,11 +3,12 @@ using System.Management.Automation.Host;
 using System.Runtime.InteropServices;
 using PoetryCaAuth.Credentials;
 using PoetryCaAuth.Refresh;
+using PoetryCaAuth.Targets;
 
 namespace PoetryCaAuth.Commands
 {
     /// <summary>Relays Core's narrative, questions and progress to the PowerShell host, on the pipeline thread.</summary>
-    internal sealed class CmdletObserver : IRefreshObserver, ICredentialPrompt
+    internal sealed class CmdletObserver : IRefreshObserver, ICredentialPrompt, IWorkflowCommandWriter
     {
         private readonly PSCmdlet _cmdlet;
         private readonly string _activity;
@@ -36,6 +37,30 @@ namespace PoetryCaAuth.Commands
             };
             if (completed >= total) record.RecordType = ProgressRecordType.Completed;
             _cmdlet.WriteProgress(record);
+        }
+
+        /// <summary>
+        /// Workflow commands must reach the process's standard output, where the CI runner reads them, and not
+        /// PowerShell's output stream (which a caller may capture or discard): so they go through the host.
+        /// </summary>
+        public void WriteCommand(string line)
+        {
+            PSHostUserInterface? ui = _cmdlet.Host?.UI;
+            if (ui != null)
+            {
+                try
+                {
+                    ui.WriteLine(line);
+                    return;
+                }
+                catch (System.NotImplementedException)
+                {
+                    // A host without a console: fall back to the process's own standard output.
+                }
+            }
+
+            System.Console.Out.WriteLine(line);
+            System.Console.Out.Flush();
         }
 
         public string? ReadMfaCode(string profileName, string mfaSerial)

@@ -28,5 +28,27 @@ namespace PoetryCaAuth.Commands
 
             return resolved;
         }
+
+        /// <summary>
+        /// A file to write, relative to PowerShell's current location (default <paramref name="defaultName"/> there);
+        /// it need not exist, but it must be on the file system.
+        /// </summary>
+        public static string ResolveFile(PSCmdlet cmdlet, string? path, string defaultName)
+        {
+            string location = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            if (string.IsNullOrEmpty(path))
+            {
+                return System.IO.Path.Combine(location, defaultName);
+            }
+
+            string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.Name != "FileSystem")
+            {
+                cmdlet.ThrowTerminatingError(ErrorRecords.Create("PathNotFileSystem", ErrorCategory.InvalidArgument, path,
+                    $"The path '{path}' is on the {provider.Name} provider, not the file system.", "Give a file path on the file system."));
+            }
+
+            return resolved;
+        }
     }
 }

@@ -1,16 +1,19 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using PoetryCaAuth.CodeArtifact;
 using PoetryCaAuth.Credentials;
 using PoetryCaAuth.Discovery;
+using PoetryCaAuth.Lifecycle;
 using PoetryCaAuth.Model;
 using PoetryCaAuth.Platform;
 using PoetryCaAuth.Poetry;
 using PoetryCaAuth.Processes;
 using PoetryCaAuth.Refresh;
+using PoetryCaAuth.Targets;
 
 namespace PoetryCaAuth.Commands
 {
@@ -101,6 +104,51 @@ namespace PoetryCaAuth.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Where the credentials go: Poetry (poetry config, the default), Environment (this process's environment
+        /// variables), DotEnv (a dotenv file), GitHubActions (the $GITHUB_ENV file, values masked first) or
+        /// AzurePipelines (secret pipeline variables).
+        /// </summary>
+        [Parameter]
+        public CredentialTargetKind Target { get; set; } = CredentialTargetKind.Poetry;
+
+        /// <summary>
+        /// Which tools' variables to write with the Environment, DotEnv, GitHubActions and AzurePipelines targets:
+        /// Poetry (POETRY_HTTP_BASIC_NAME_*), Uv (UV_INDEX_NAME_*), Pip (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL).
+        /// By default uv indexes get Uv's and all other sources Poetry's.
+        /// </summary>
+        [Parameter]
+        public CredentialTool[] Tool { get; set; } = Array.Empty<CredentialTool>();
+
+        /// <summary>The dotenv file for -Target DotEnv; default .env in the current location.</summary>
+        [Parameter]
+        public string? DotEnvPath { get; set; }
+
+        /// <summary>Write new dotenv lines as 'export NAME=value', so that a POSIX shell can source the file.</summary>
+        [Parameter]
+        public SwitchParameter DotEnvExport { get; set; }
+
+        /// <summary>
+        /// Skip a source whose stored token stays valid for longer than this (a TimeSpan, '01:30:00', or seconds).
+        /// Default one hour.
+        /// </summary>
+        [Parameter]
+        [SecondsToTimeSpanTransformation]
+        public TimeSpan MinimumRemaining { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>Refresh every source, even those whose stored token is still valid.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Seconds to wait for another PoetryCaAuth run that is storing credentials at the same moment.</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public int LockTimeoutSec { get; set; } = 30;
+
+        /// <summary>Pipeline: where the source came from (Get-CodeArtifactRepository's Origin); uv indexes get uv's variables.</summary>
+        [Parameter(ParameterSetName = RepositorySet, ValueFromPipelineByPropertyName = true)]
+        public SourceOrigin? Origin { get; set; }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName != RepositorySet)
@@ -118,6 +166,7 @@ namespace PoetryCaAuth.Commands
 
         protected override void EndProcessing()
         {
+            CheckTargetParameters();
             if (ParameterSetName == DiscoverSet)
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
@@ -126,7 +175,8 @@ namespace PoetryCaAuth.Commands
                 }
             }
 
-            if (_items.Count == 0)
+            List<RefreshItem> items = SelectForTarget(_items);
+            if (items.Count == 0)
             {
                 WriteWarning("No CodeArtifact sources were found, so nothing was refreshed. Run the command in a Poetry project whose " +
                              "[[tool.poetry.source]] points at CodeArtifact, or pipe in Get-CodeArtifactRepository -Url <url>.");
@@ -135,14 +185,45 @@ namespace PoetryCaAuth.Commands
 
             var env = HostEnvironment.Current;
             var observer = new CmdletObserver(this, "Updating CodeArtifact tokens for Poetry");
-            var target = new PoetryTarget(CreatePoetryStore(env));
+
+            // Everything up to the skip check is local and cheap: no credentials, no network, no process.
+            VariableTarget? variableTarget = Target == CredentialTargetKind.Poetry ? null : CreateVariableTarget(env, observer, items);
+            if (items.Count == 0)
+            {
+                return; // every source was refused above, each with its own error
+            }
+
+            ICredentialDestination destination = variableTarget ?? (ICredentialDestination)new PoetryDestination(env, NoKeyring.IsPresent);
+            var lifecycle = new TokenLifecycle(new TokenStateStore(TokenStatePaths.GetDirectory(env)),
+                new LifecycleOptions { MinimumRemaining = MinimumRemaining, Force = Force.IsPresent, LockTimeout = TimeSpan.FromSeconds(LockTimeoutSec) },
+                observer);
+            LifecyclePlan plan = lifecycle.Partition(items, destination);
+            foreach (SkippedSource skipped in plan.Skipped)
+            {
+                if (PassThru) WriteObject(SkippedResult(skipped, destination));
+            }
+
+            if (plan.Stale.Count == 0)
+            {
+                WriteVerbose($"All {items.Count} source(s) hold a token valid for more than {MinimumRemaining}: nothing was fetched and no process was started.");
+                return;
+            }
+
+            PoetryTarget? poetryTarget = variableTarget == null ? new PoetryTarget(CreatePoetryStore(env)) : null;
+            ICredentialTarget target = (ICredentialTarget?)variableTarget ?? poetryTarget!;
             var refresher = new TokenRefresher(env, new AwsCredentialResolver(env, observer),
                 new CodeArtifactClient(new CodeArtifactClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }));
-            var options = new RefreshOptions { Method = AuthMethod, DurationSeconds = DurationSecond, Cancel = _stopping.Token };
+            var options = new RefreshOptions
+            {
+                Method = AuthMethod,
+                DurationSeconds = DurationSecond,
+                Cancel = _stopping.Token,
+                StoreHook = lifecycle.CreateStoreHook(destination, _stopping.Token),
+            };
 
             try
             {
-                foreach (RefreshOutcome outcome in refresher.Refresh(_items, target, options, observer))
+                foreach (RefreshOutcome outcome in refresher.Refresh(plan.Stale, target, options, observer))
                 {
                     if (outcome.Error != null)
                     {
@@ -160,7 +241,106 @@ namespace PoetryCaAuth.Commands
                 ThrowTerminatingError(ErrorRecords.From(e));
             }
 
-            WriteVerbose($"{refresher.TokenRequests} token request(s) for {_items.Count} source(s); Poetry started {target.Store.Invocations} time(s).");
+            WriteVerbose($"{refresher.TokenRequests} token request(s) for {plan.Stale.Count} source(s), {plan.Skipped.Count} skipped" +
+                         (poetryTarget != null ? $"; Poetry started {poetryTarget.Store.Invocations} time(s)." : "."));
+        }
+
+        /// <summary>Parameter combinations that cannot work, refused before anything is read or fetched.</summary>
+        private void CheckTargetParameters()
+        {
+            if (Target == CredentialTargetKind.Poetry && Array.Exists(Tool, t => t != CredentialTool.Poetry))
+            {
+                ThrowTerminatingError(ErrorRecords.Create("TargetParameterConflict", ErrorCategory.InvalidArgument, Tool,
+                    "-Tool Uv and -Tool Pip name environment variables, which the Poetry target does not write.",
+                    "Add -Target Environment, DotEnv, GitHubActions or AzurePipelines, or leave -Tool out."));
+            }
+
+            if (Target != CredentialTargetKind.DotEnv && (MyInvocation.BoundParameters.ContainsKey(nameof(DotEnvPath)) || DotEnvExport.IsPresent))
+            {
+                ThrowTerminatingError(ErrorRecords.Create("TargetParameterConflict", ErrorCategory.InvalidArgument, DotEnvPath,
+                    "-DotEnvPath and -DotEnvExport apply to the DotEnv target only.", "Add -Target DotEnv."));
+            }
+        }
+
+        /// <summary>uv indexes have no place in Poetry's config: the Poetry target passes them over.</summary>
+        private List<RefreshItem> SelectForTarget(List<RefreshItem> items)
+        {
+            if (Target != CredentialTargetKind.Poetry) return items;
+            var selected = new List<RefreshItem>();
+            foreach (RefreshItem item in items)
+            {
+                if (item.Repository.Origin == SourceOrigin.UvIndex)
+                {
+                    WriteVerbose($"Passing over uv index '{item.Repository.Name}': the Poetry target stores Poetry sources only. " +
+                                 $"Use -Target Environment, DotEnv, GitHubActions or AzurePipelines to give uv its {CredentialVariableNames.UvPassword(item.Repository.Name)}.");
+                    continue;
+                }
+
+                selected.Add(item);
+            }
+
+            return selected;
+        }
+
+        private VariableTarget CreateVariableTarget(HostEnvironment env, CmdletObserver observer, List<RefreshItem> items)
+        {
+            IVariableSink sink;
+            switch (Target)
+            {
+                case CredentialTargetKind.DotEnv:
+                    string path = PathResolution.ResolveFile(this, DotEnvPath, ".env");
+                    sink = new DotEnvSink(path, DotEnvExport.IsPresent);
+                    break;
+                case CredentialTargetKind.GitHubActions:
+                    string? envFile = env.GetVariable("GITHUB_ENV");
+                    if (envFile == null)
+                    {
+                        ThrowTerminatingError(ErrorRecords.Create("GitHubEnvNotSet", ErrorCategory.ObjectNotFound, "GITHUB_ENV",
+                            "The GitHubActions target appends to the file named by GITHUB_ENV, and GITHUB_ENV is not set.",
+                            "Run the command in a GitHub Actions step, or choose -Target Environment or DotEnv elsewhere."));
+                    }
+
+                    sink = new GitHubActionsSink(envFile!, observer);
+                    break;
+                case CredentialTargetKind.AzurePipelines:
+                    if (env.GetVariable("TF_BUILD") == null)
+                    {
+                        WriteVerbose("TF_BUILD is not set: this does not look like an Azure Pipelines job, but the logging commands are written anyway.");
+                    }
+
+                    sink = new AzurePipelinesSink(observer);
+                    break;
+                default:
+                    sink = new ProcessEnvironmentSink(env);
+                    break;
+            }
+
+            CredentialVariablePlan plan = CredentialVariablePlan.Build(items.Select(i => i.Repository), Tool);
+            foreach (string warning in plan.Warnings) WriteWarning(warning);
+            foreach (var error in plan.Errors)
+            {
+                WriteError(ErrorRecords.From(error.Value, error.Key.Name));
+                items.RemoveAll(i => ReferenceEquals(i.Repository, error.Key));
+            }
+
+            return new VariableTarget(sink, plan);
+        }
+
+        private static TokenRefreshResult SkippedResult(SkippedSource skipped, ICredentialDestination destination)
+        {
+            CodeArtifactRepository repo = skipped.Item.Repository;
+            return new TokenRefreshResult
+            {
+                Name = repo.Name,
+                Domain = repo.Domain,
+                DomainOwner = repo.DomainOwner,
+                Region = repo.Region,
+                Repository = repo.Repository,
+                Expiration = skipped.Expiration,
+                Action = RefreshAction.Skipped,
+                Target = destination.TargetName,
+                Message = "Not refreshed: " + skipped.Reason + ".",
+            };
         }
 
         protected override void StopProcessing() => _stopping.Cancel();
@@ -185,39 +365,7 @@ namespace PoetryCaAuth.Commands
             return new PoetryCredentialStore(location, new ProcessRunner(), env) { NoKeyring = NoKeyring.IsPresent };
         }
 
-        private CodeArtifactRepository? FromBoundProperties(string name)
-        {
-            if (!string.IsNullOrWhiteSpace(Url))
-            {
-                CodeArtifactAddress? address = CodeArtifactUrlParser.TryParse(Url, out string reason);
-                if (address == null)
-                {
-                    WriteError(ErrorRecords.Create("CodeArtifactUrlInvalid", ErrorCategory.InvalidArgument, name,
-                        $"Source '{name}': the URL '{RepositoryDiscovery.Redact(Url!)}' is not a CodeArtifact PyPI repository URL: {reason}.",
-                        "Give a URL like https://DOMAIN-ACCOUNT.d.codeartifact.REGION.amazonaws.com/pypi/REPOSITORY/simple/."));
-                    return null;
-                }
-
-                return CodeArtifactRepository.FromAddress(name, RepositoryDiscovery.Redact(Url!), address, SourceOrigin.Url, string.Empty);
-            }
-
-            if (string.IsNullOrWhiteSpace(Domain) || string.IsNullOrWhiteSpace(DomainOwner) || string.IsNullOrWhiteSpace(Region))
-            {
-                WriteError(ErrorRecords.Create("RepositoryIncomplete", ErrorCategory.InvalidArgument, name,
-                    $"Source '{name}' has neither a Url nor all of Domain, DomainOwner and Region.",
-                    "Pipe objects from Get-CodeArtifactRepository, or give Url, or Domain, DomainOwner and Region."));
-                return null;
-            }
-
-            return new CodeArtifactRepository
-            {
-                Name = name,
-                Domain = Domain!,
-                DomainOwner = DomainOwner!,
-                Region = Region!,
-                Repository = Repository ?? string.Empty,
-                Origin = SourceOrigin.Url,
-            };
-        }
+        private CodeArtifactRepository? FromBoundProperties(string name) =>
+            RepositoryBinding.FromProperties(this, name, Url, Domain, DomainOwner, Region, Repository, Origin ?? SourceOrigin.Url);
     }
 }

@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using PoetryCaAuth.Platform;
+
+namespace PoetryCaAuth.Targets
+{
+    /// <summary>
+    /// Reads and updates dotenv files. An update rewrites only the lines of the keys it sets (in place, the
+    /// first occurrence; later duplicates of those keys are dropped so they cannot override it) and appends
+    /// keys that were missing; every other byte, comments, blank lines, line endings and a BOM included, stays
+    /// as it was. Files are replaced atomically and made owner-only: they now hold a secret.
+    /// </summary>
+    public static class DotEnvFile
+    {
+        private static readonly Regex Assignment = new Regex(@"^\s*(?<export>export\s+)?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=(?<value>.*)$",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+
+        private static readonly Regex Bare = new Regex(@"^[A-Za-z0-9_./:@%+=,~\-]*$", RegexOptions.CultureInvariant);
+
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, false);
+
+        /// <summary>The values of a dotenv file (later assignments win, as in python-dotenv); empty when the file is missing.</summary>
+        public static Dictionary<string, string> Read(string path)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!File.Exists(path)) return values;
+            foreach (byte[] line in SplitLines(File.ReadAllBytes(path)))
+            {
+                Match match = Assignment.Match(Decode(line).TrimEnd('\r', '\n'));
+                if (match.Success) values[match.Groups["key"].Value] = ParseValue(match.Groups["value"].Value);
+            }
+
+            return values;
+        }
+
+        /// <summary>Sets <paramref name="values"/> in the file at <paramref name="path"/>, creating it owner-only if needed.</summary>
+        public static void Update(string path, IReadOnlyList<KeyValuePair<string, string>> values, bool export)
+        {
+            byte[]? existing = File.Exists(path) ? File.ReadAllBytes(path) : null;
+            OwnerOnlyFile.WriteAllBytes(path, Apply(existing, values, export));
+        }
+
+        /// <summary>The new content: pure, for tests.</summary>
+        public static byte[] Apply(byte[]? existing, IReadOnlyList<KeyValuePair<string, string>> values, bool export)
+        {
+            var pending = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> pair in values) pending[pair.Key] = pair.Value;
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            var output = new MemoryStream();
+            List<byte[]> lines = existing == null ? new List<byte[]>() : SplitLines(existing).ToList();
+            string newline = existing != null && Utf8.GetString(existing).Contains("\r\n") ? "\r\n" : "\n";
+
+            for (int i = 0; i < lines.Count; i++)
+            {
+                byte[] line = lines[i];
+                string text = Decode(line);
+                bool bom = i == 0 && text.StartsWith("\uFEFF", StringComparison.Ordinal);
+                string body = (bom ? text.Substring(1) : text).TrimEnd('\r', '\n');
+                Match match = Assignment.Match(body);
+                string key = match.Success ? match.Groups["key"].Value : string.Empty;
+                if (!match.Success || !pending.ContainsKey(key))
+                {
+                    output.Write(line, 0, line.Length);
+                    continue;
+                }
+
+                if (written.Contains(key))
+                {
+                    continue; // a later duplicate would override the value just set
+                }
+
+                string terminator = text.Substring((bom ? 1 : 0) + body.Length);
+                string replaced = (bom ? "\uFEFF" : string.Empty) +
+                                  Format(key, pending[key], export || match.Groups["export"].Success) + terminator;
+                byte[] bytes = Utf8.GetBytes(replaced);
+                output.Write(bytes, 0, bytes.Length);
+                written.Add(key);
+            }
+
+            if (output.Length > 0 && lines.Count > 0)
+            {
+                byte[] last = lines[lines.Count - 1];
+                if (last.Length > 0 && last[last.Length - 1] != (byte)'\n' && pending.Keys.Any(k => !written.Contains(k)))
+                {
+                    byte[] bytes = Utf8.GetBytes(newline);
+                    output.Write(bytes, 0, bytes.Length);
+                }
+            }
+
+            foreach (KeyValuePair<string, string> pair in values)
+            {
+                if (written.Contains(pair.Key)) continue;
+                byte[] bytes = Utf8.GetBytes(Format(pair.Key, pending[pair.Key], export) + newline);
+                output.Write(bytes, 0, bytes.Length);
+                written.Add(pair.Key);
+            }
+
+            return output.ToArray();
+        }
+
+        /// <summary>KEY=value, quoted only when needed: single quotes are literal for POSIX shells and python-dotenv alike.</summary>
+        public static string Format(string key, string value, bool export)
+        {
+            string quoted = Bare.IsMatch(value) ? value
+                : value.IndexOf('\'') < 0 && value.IndexOf('\n') < 0 ? "'" + value + "'"
+                : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("$", "\\$") + "\"";
+            return (export ? "export " : string.Empty) + key + "=" + quoted;
+        }
+
+        private static string ParseValue(string raw)
+        {
+            string value = raw.Trim();
+            if (value.Length >= 2 && value[0] == '\'' )
+            {
+                int end = value.IndexOf('\'', 1);
+                return end > 0 ? value.Substring(1, end - 1) : value.Substring(1);
+            }
+
+            if (value.Length >= 1 && value[0] == '"')
+            {
+                var text = new StringBuilder();
+                for (int i = 1; i < value.Length; i++)
+                {
+                    char c = value[i];
+                    if (c == '"') break;
+                    if (c == '\\' && i + 1 < value.Length)
+                    {
+                        char next = value[++i];
+                        text.Append(next == 'n' ? '\n' : next);
+                        continue;
+                    }
+
+                    text.Append(c);
+                }
+
+                return text.ToString();
+            }
+
+            int comment = value.IndexOf(" #", StringComparison.Ordinal);
+            return (comment >= 0 ? value.Substring(0, comment) : value).Trim();
+        }
+
+        private static string Decode(byte[] line) => Utf8.GetString(line);
+
+        /// <summary>Lines with their terminators, so that joining them gives back the exact bytes.</summary>
+        private static IEnumerable<byte[]> SplitLines(byte[] bytes)
+        {
+            int start = 0;
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                if (bytes[i] != (byte)'\n') continue;
+                yield return Slice(bytes, start, i + 1);
+                start = i + 1;
+            }
+
+            if (start < bytes.Length) yield return Slice(bytes, start, bytes.Length);
+        }
+
+        private static byte[] Slice(byte[] bytes, int start, int end)
+        {
+            var slice = new byte[end - start];
+            Buffer.BlockCopy(bytes, start, slice, 0, slice.Length);
+            return slice;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using PoetryCaAuth.CodeArtifact;
+using PoetryCaAuth.Credentials;
+using PoetryCaAuth.Discovery;
+using PoetryCaAuth.Model;
+using PoetryCaAuth.Platform;
+using PoetryCaAuth.Refresh;
+using PoetryCaAuth.Targets;
+
+namespace PoetryCaAuth.Commands
+{
+    /// <summary>
+    /// Fetches CodeArtifact authorization tokens and returns them, for scripts that pass a token on themselves
+    /// (the Python tool's show-token). Nothing is stored. The objects carry the token; their default views do not show it.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "CodeArtifactAuthorizationToken", DefaultParameterSetName = DiscoverSet)]
+    [OutputType(typeof(CodeArtifactAuthorizationToken))]
+    public sealed class GetCodeArtifactAuthorizationTokenCommand : PSCmdlet, IDisposable
+    {
+        private const string DiscoverSet = "Discover";
+        private const string DomainSet = "Domain";
+
+        private readonly List<RefreshItem> _items = new List<RefreshItem>();
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>A pyproject.toml file, or a folder to search upwards from. Defaults to the current location.</summary>
+        [Parameter(ParameterSetName = DiscoverSet, Position = 0)]
+        [Alias("PSPath")]
+        public string? Path { get; set; }
+
+        /// <summary>Where to look for sources when none are piped in or named by domain.</summary>
+        [Parameter(ParameterSetName = DiscoverSet)]
+        public DiscoveryScope Scope { get; set; } = DiscoveryScope.All;
+
+        /// <summary>Discovery: names of sources (wildcards). Pipeline: the source's name, shown on the result.</summary>
+        [Parameter(ParameterSetName = DiscoverSet)]
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.PoetrySourceNameCompleter))]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>The CodeArtifact domain.</summary>
+        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Domain { get; set; } = string.Empty;
+
+        /// <summary>The 12-digit AWS account that owns the domain.</summary>
+        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string DomainOwner { get; set; } = string.Empty;
+
+        /// <summary>The AWS region of the domain.</summary>
+        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Region { get; set; } = string.Empty;
+
+        /// <summary>The CodeArtifact repository name; with it the result's IndexUrl is filled in.</summary>
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        public string? Repository { get; set; }
+
+        /// <summary>The source's repository URL (from piped repository objects); used for the result's IndexUrl.</summary>
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        public string? Url { get; set; }
+
+        /// <summary>How to find AWS credentials.</summary>
+        [Parameter]
+        public AuthMethod? AuthMethod { get; set; }
+
+        /// <summary>The AWS profile to use.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AWSProfileName")]
+        public string? ProfileName { get; set; }
+
+        /// <summary>Token lifetime in seconds: 0 (the role session's) or 900 to 43200.</summary>
+        [Parameter]
+        [Alias("DurationSeconds")]
+        public int DurationSecond { get; set; } = 43200;
+
+        /// <summary>The CodeArtifact API endpoint, instead of the public regional one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? EndpointUrl { get; set; }
+
+        /// <summary>Seconds to wait for each CodeArtifact request.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 15;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName != DomainSet)
+            {
+                return;
+            }
+
+            string name = Name.Length > 0 && !string.IsNullOrWhiteSpace(Name[0]) ? Name[0]
+                : !string.IsNullOrWhiteSpace(Repository) ? Repository! : Domain;
+            CodeArtifactRepository? repository = RepositoryBinding.FromProperties(this, name, null, Domain, DomainOwner, Region, Repository);
+            if (repository == null)
+            {
+                return;
+            }
+
+            // The URL only supplies the index URL; a URL that is not CodeArtifact's is still not ours to embed a token in.
+            if (!string.IsNullOrWhiteSpace(Url) && CodeArtifactUrlParser.TryParse(Url!, out _) != null)
+            {
+                repository.Url = RepositoryDiscovery.Redact(Url!);
+            }
+
+            _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == DiscoverSet)
+            {
+                foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
+                {
+                    _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+                }
+
+                if (_items.Count == 0)
+                {
+                    WriteWarning("No CodeArtifact sources were found. Run the command in a Poetry project whose sources point at CodeArtifact, " +
+                                 "or give -Domain, -DomainOwner and -Region.");
+                    return;
+                }
+            }
+
+            if (_items.Count == 0)
+            {
+                return;
+            }
+
+            var env = HostEnvironment.Current;
+            var observer = new CmdletObserver(this, "Getting CodeArtifact tokens");
+            var capture = new TokenCaptureTarget();
+            var refresher = new TokenRefresher(env, new AwsCredentialResolver(env, observer),
+                new CodeArtifactClient(new CodeArtifactClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }));
+            var options = new RefreshOptions { Method = AuthMethod, DurationSeconds = DurationSecond, Cancel = _stopping.Token };
+            try
+            {
+                foreach (RefreshOutcome outcome in refresher.Refresh(_items, capture, options, observer))
+                {
+                    CodeArtifactAuthorizationToken? token = capture.Get(outcome.Repository);
+                    if (outcome.Error != null || token == null)
+                    {
+                        if (outcome.Error != null) WriteError(ErrorRecords.From(outcome.Error, outcome.Repository));
+                        continue;
+                    }
+
+                    WriteObject(token);
+                }
+            }
+            catch (PoetryCaAuthException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+            }
+
+            WriteVerbose($"{refresher.TokenRequests} token request(s) for {_items.Count} source(s).");
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        public void Dispose() => _stopping.Dispose();
+    }
+}
