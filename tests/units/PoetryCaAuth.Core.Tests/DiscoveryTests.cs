@@ -271,17 +271,51 @@ public sealed class DiscoveryTests : IDisposable
     }
 
     [Fact]
-    public void MalformedGlobalConfig_NamesThatFile()
+    public void MalformedGlobalConfig_IsAWarningNamingThatFile_AndTheProjectStillCounts()
     {
         _temp.Write("pyproject.toml", PyProject(("ca", CaUrl)));
         string global = Path.Combine(_globalConfig.Path, "config.toml");
         File.WriteAllText(global, "[repositories.x]\nurl = \"https://example.com\"\n[repositories.x\n");
 
-        var e = Assert.Throws<PoetryCaAuthException>(() => Discover(_temp.Path, DiscoveryScope.All));
+        DiscoveryResult result = Discover(_temp.Path, DiscoveryScope.All);
 
-        Assert.Equal("TomlFileInvalid", e.ErrorId);
-        Assert.Contains(global, e.Message);
-        Assert.Contains("at line 3,", e.Message);
+        Assert.Equal(new[] { "ca" }, result.Repositories.Select(r => r.Name));
+        string warning = Assert.Single(result.Warnings, w => w.Contains(global));
+        Assert.Contains("at line 3,", warning);
+        Assert.DoesNotContain("(3,", warning);
+    }
+
+    [Fact]
+    public void InlineArrayOfSourceTables_IsReadLikeTheTableArrayForm()
+    {
+        _temp.Write("pyproject.toml", "[tool.poetry]\nname = \"x\"\nsource = [{ name = \"inline\", url = \"" + CaUrl + "\" }]\n");
+
+        DiscoveryResult result = Discover(_temp.Path, DiscoveryScope.Project);
+
+        Assert.Equal("inline", Assert.Single(result.Repositories).Name);
+    }
+
+    [Fact]
+    public void PoetryRepositoryVariables_AreDiscoveredWithPoetrysNaming()
+    {
+        _env.Variables["POETRY_REPOSITORIES_TEAM_MIRROR_URL"] = CaUrl;
+
+        DiscoveryResult result = Discover(_temp.Path, DiscoveryScope.Global);
+
+        CodeArtifactRepository repo = Assert.Single(result.Repositories);
+        Assert.Equal("team-mirror", repo.Name);
+        Assert.Equal(SourceOrigin.PoetryEnvironment, repo.Origin);
+    }
+
+    [Fact]
+    public void RepositoriesThatIsNotATable_IsAWarning()
+    {
+        File.WriteAllText(Path.Combine(_globalConfig.Path, "config.toml"), "repositories = 5\n");
+
+        DiscoveryResult result = Discover(_temp.Path, DiscoveryScope.Global);
+
+        Assert.Empty(result.Repositories);
+        Assert.Contains(result.Warnings, w => w.Contains("repositories should be a table"));
     }
 
     [Fact]

@@ -30,6 +30,8 @@ internal sealed class FakeHostEnvironment : HostEnvironment
 
     public override string HomeDirectory => _home;
 
+    public override IEnumerable<string> VariableNames => Variables.Keys;
+
     public override string? GetVariable(string name) =>
         Variables.TryGetValue(name, out string? value) && value.Length > 0 ? value : null;
 

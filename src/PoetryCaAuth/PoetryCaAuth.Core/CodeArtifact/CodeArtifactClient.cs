@@ -191,7 +191,7 @@ namespace PoetryCaAuth.CodeArtifact
                 catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
                 {
                     last = context.Error(ErrorKind.Timeout, "CodeArtifactTimeout",
-                        $"CodeArtifact at {context.Endpoint} did not answer {context.Operation} within {_options.Timeout.TotalSeconds:0.#} seconds.",
+                        $"CodeArtifact at {context.Endpoint} did not answer {context.Operation} within {Seconds(_options.Timeout)}.",
                         "Check your network or proxy, or allow more time with -TimeoutSec.");
                 }
                 catch (HttpRequestException e)
@@ -212,6 +212,10 @@ namespace PoetryCaAuth.CodeArtifact
                 maxAttempts > 1 ? $"{last.Message} (gave up after {maxAttempts} attempts)" : last.Message,
                 last.Target, last.RecommendedAction, last.InnerException);
         }
+
+        /// <summary>"1 second", "2.5 seconds".</summary>
+        internal static string Seconds(TimeSpan span) =>
+            span.TotalSeconds == 1 ? "1 second" : span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " seconds";
 
         private static string MaskSecrets(string text, ResolvedCredentials credentials)
         {

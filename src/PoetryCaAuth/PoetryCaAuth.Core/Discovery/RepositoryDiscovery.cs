@@ -34,6 +34,9 @@ namespace PoetryCaAuth.Discovery
     /// </summary>
     public sealed class RepositoryDiscovery
     {
+        private static readonly Regex RepositoryVariable = new Regex(@"^POETRY_REPOSITORIES_(?<name>[A-Z_]+)_URL$",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+
         private static readonly Regex EnvironmentReference = new Regex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}",
             RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
 
@@ -94,12 +97,22 @@ namespace PoetryCaAuth.Discovery
                 string globalConfig = PoetryConfigLocator.GetConfigFile(_env);
                 if (File.Exists(globalConfig))
                 {
-                    AddConfigRepositories(globalConfig, SourceOrigin.PoetryGlobalConfig, result, byName);
+                    try
+                    {
+                        AddConfigRepositories(globalConfig, SourceOrigin.PoetryGlobalConfig, result, byName);
+                    }
+                    catch (PoetryCaAuthException e) when (e.Kind == ErrorKind.InvalidData)
+                    {
+                        // A broken global file must not stop the project's own sources from refreshing.
+                        result.Warnings.Add(e.Message + " Its repositories are passed over.");
+                    }
                 }
                 else
                 {
                     result.Notes.Add($"No Poetry config file at '{globalConfig}'.");
                 }
+
+                AddEnvironmentRepositories(result, byName);
             }
 
             return result;
@@ -130,7 +143,8 @@ namespace PoetryCaAuth.Discovery
                 return;
             }
 
-            if (!(sources is TomlTableArray array))
+            List<TomlTable>? array = TablesOf(sources);
+            if (array == null)
             {
                 result.Warnings.Add($"'{file}': tool.poetry.source should be an array of tables ([[tool.poetry.source]]); ignored.");
                 return;
@@ -170,7 +184,8 @@ namespace PoetryCaAuth.Discovery
                 return;
             }
 
-            if (!(indexes is TomlTableArray array))
+            List<TomlTable>? array = TablesOf(indexes);
+            if (array == null)
             {
                 result.Warnings.Add($"'{file}': tool.uv.index should be an array of tables ([[tool.uv.index]]); ignored.");
                 return;
@@ -206,9 +221,14 @@ namespace PoetryCaAuth.Discovery
             Dictionary<string, CodeArtifactRepository> byName)
         {
             TomlTable document = TomlDocumentReader.Read(file);
-            TomlTable? repositories = TomlDocumentReader.GetTable(document, "repositories");
-            if (repositories == null)
+            if (!document.TryGetValue("repositories", out object? value))
             {
+                return;
+            }
+
+            if (!(value is TomlTable repositories))
+            {
+                result.Warnings.Add($"'{file}': repositories should be a table ([repositories.NAME]); ignored.");
                 return;
             }
 
@@ -223,6 +243,45 @@ namespace PoetryCaAuth.Discovery
                 string? url = entry.Value is TomlTable table ? TomlDocumentReader.GetString(table, "url") : entry.Value as string;
                 AddSource(entry.Key, url, origin, file, result, byName);
             }
+        }
+
+        /// <summary>
+        /// Poetry's POETRY_REPOSITORIES_NAME_URL variables: Poetry lower-cases NAME and turns '_' into '-'.
+        /// </summary>
+        private void AddEnvironmentRepositories(DiscoveryResult result, Dictionary<string, CodeArtifactRepository> byName)
+        {
+            foreach (string variable in _env.VariableNames)
+            {
+                Match m = RepositoryVariable.Match(variable);
+                if (!m.Success) continue;
+                string name = m.Groups["name"].Value.ToLowerInvariant().Replace('_', '-');
+                if (byName.ContainsKey(name))
+                {
+                    result.Notes.Add($"{variable}: the source '{name}' is already declared; that entry is used.");
+                    continue;
+                }
+
+                AddSource(name, _env.GetVariable(variable), SourceOrigin.PoetryEnvironment, variable, result, byName);
+            }
+        }
+
+        private static List<TomlTable>? TablesOf(object? value)
+        {
+            // [[x]] gives a TomlTableArray; the equivalent inline form x = [{...}] gives a TomlArray of tables.
+            if (value is TomlTableArray tableArray) return new List<TomlTable>(tableArray);
+            if (value is TomlArray array)
+            {
+                var tables = new List<TomlTable>();
+                foreach (object? item in array)
+                {
+                    if (!(item is TomlTable table)) return null;
+                    tables.Add(table);
+                }
+
+                return tables;
+            }
+
+            return null;
         }
 
         private void AddSource(string name, string? rawUrl, SourceOrigin origin, string file, DiscoveryResult result,
@@ -289,7 +348,11 @@ namespace PoetryCaAuth.Discovery
                 return new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri.AbsoluteUri;
             }
 
-            return url;
+            // Not a URL .NET can parse: still drop anything that looks like user-info before the host.
+            return UnparsedUserInfo.Replace(url, "${scheme}***@");
         }
+
+        private static readonly Regex UnparsedUserInfo = new Regex(@"(?<scheme>^[^/@]*//)[^/@]*@",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     }
 }

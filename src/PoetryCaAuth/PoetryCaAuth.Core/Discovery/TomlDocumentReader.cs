@@ -54,10 +54,15 @@ namespace PoetryCaAuth.Discovery
         public static string? GetString(TomlTable table, string key) =>
             table.TryGetValue(key, out object? value) && value is string s ? s : null;
 
+        private static readonly System.Text.RegularExpressions.Regex PositionPrefix =
+            new System.Text.RegularExpressions.Regex(@"^\s*\(\d+,\d+\)\s*:\s*error\s*:\s*");
+
+        /// <summary>Tomlyn's first diagnostic without its "(line,column) : error :" prefix, which the message already gives.</summary>
         private static string FirstLine(string message)
         {
             int newline = message.IndexOf('\n');
-            return (newline >= 0 ? message.Substring(0, newline) : message).Trim();
+            string first = (newline >= 0 ? message.Substring(0, newline) : message).Trim();
+            return PositionPrefix.Replace(first, string.Empty);
         }
     }
 }

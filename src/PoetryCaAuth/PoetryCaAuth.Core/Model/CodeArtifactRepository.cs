@@ -13,6 +13,8 @@ namespace PoetryCaAuth.Model
         Url,
         /// <summary>[[tool.uv.index]] in pyproject.toml.</summary>
         UvIndex,
+        /// <summary>A POETRY_REPOSITORIES_NAME_URL environment variable.</summary>
+        PoetryEnvironment,
     }
 
     /// <summary>

@@ -30,6 +30,18 @@ namespace PoetryCaAuth.Platform
             return string.IsNullOrEmpty(value) ? null : value;
         }
 
+        /// <summary>The names of all environment variables that are set.</summary>
+        public virtual System.Collections.Generic.IEnumerable<string> VariableNames
+        {
+            get
+            {
+                foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+                {
+                    yield return (string)entry.Key;
+                }
+            }
+        }
+
         public virtual string HomeDirectory
         {
             get

@@ -26,6 +26,9 @@ namespace PoetryCaAuth.Poetry
 
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
 
+        /// <summary>Cancels a running Poetry (Ctrl+C); it is killed with its children.</summary>
+        public System.Threading.CancellationToken Cancel { get; set; }
+
         /// <summary>How many times Poetry was started; the benchmark and tests count it.</summary>
         public int Invocations { get; private set; }
 
@@ -40,6 +43,7 @@ namespace PoetryCaAuth.Poetry
             {
                 UseCmdShell = _poetry.NeedsCmdShell,
                 Timeout = Timeout,
+                Cancel = Cancel,
                 // Poetry reads no project here, so a broken pyproject.toml in the current folder cannot stop it.
                 WorkingDirectory = Path.GetTempPath(),
             };
@@ -66,7 +70,7 @@ namespace PoetryCaAuth.Poetry
             if (result.TimedOut)
             {
                 throw new PoetryCaAuthException(ErrorKind.Timeout, "PoetryTimedOut",
-                    $"Poetry did not finish storing credentials for source '{sourceName}' within {Timeout.TotalSeconds:0} seconds and was stopped.",
+                    $"Poetry did not finish storing credentials for source '{sourceName}' within {CodeArtifact.CodeArtifactClient.Seconds(Timeout)} and was stopped.",
                     sourceName, "Poetry may be waiting for a locked keyring; unlock it, or use -NoKeyring.");
             }
 

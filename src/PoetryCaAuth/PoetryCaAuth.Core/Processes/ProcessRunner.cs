@@ -23,6 +23,9 @@ namespace PoetryCaAuth.Processes
         public IDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>();
         public string? WorkingDirectory { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Stops the process (and its children) early, e.g. when the user presses Ctrl+C.</summary>
+        public System.Threading.CancellationToken Cancel { get; set; }
     }
 
     public sealed class ProcessResult
@@ -87,18 +90,10 @@ namespace PoetryCaAuth.Processes
             Task<string> stdout = process.StandardOutput.ReadToEndAsync();
             Task<string> stderr = process.StandardError.ReadToEndAsync();
 
-            bool exited = process.WaitForExit((int)Math.Min(int.MaxValue, spec.Timeout.TotalMilliseconds));
+            bool exited = WaitForExitOrCancel(process, spec.Timeout, spec.Cancel);
             if (!exited)
             {
-                try
-                {
-                    process.Kill();
-                }
-                catch (InvalidOperationException)
-                {
-                    // It exited between the wait and the kill.
-                }
-
+                KillTree(process);
                 process.WaitForExit(5000);
             }
             else
@@ -108,10 +103,48 @@ namespace PoetryCaAuth.Processes
 
             // Bounded: a grandchild holding the pipes open must not hang us either.
             Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromSeconds(5));
+            spec.Cancel.ThrowIfCancellationRequested();
             return new ProcessResult(exited ? process.ExitCode : -1,
                 stdout.IsCompleted ? stdout.Result : string.Empty,
                 stderr.IsCompleted ? stderr.Result : string.Empty,
                 !exited);
+        }
+
+        private static bool WaitForExitOrCancel(Process process, TimeSpan timeout, System.Threading.CancellationToken cancel)
+        {
+            DateTime deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || cancel.IsCancellationRequested) return process.HasExited;
+                // Short slices so Ctrl+C is honoured within a fraction of a second.
+                if (process.WaitForExit((int)Math.Min(200, Math.Max(1, left.TotalMilliseconds)))) return true;
+            }
+        }
+
+        /// <summary>
+        /// Kills the process and, where the runtime can (.NET Core 3.0+, so PowerShell 7), its children too:
+        /// a shim such as poetry.cmd or a pipx wrapper would otherwise leave the real Poetry running.
+        /// </summary>
+        private static void KillTree(Process process)
+        {
+            try
+            {
+                var killTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+                if (killTree != null)
+                {
+                    killTree.Invoke(process, new object[] { true });
+                }
+                else
+                {
+                    process.Kill();
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is System.Reflection.TargetInvocationException ||
+                                      e is System.ComponentModel.Win32Exception)
+            {
+                // It exited between the wait and the kill.
+            }
         }
     }
 }
