@@ -7,7 +7,7 @@ using PoetryCaAuth.Refresh;
 namespace PoetryCaAuth.Commands
 {
     /// <summary>Relays Core's narrative, questions and progress to the PowerShell host, on the pipeline thread.</summary>
-    internal sealed class CmdletObserver : IRefreshObserver, ICredentialPrompt
+    internal sealed class CmdletObserver : IRefreshObserver, ISignInPrompt
     {
         private readonly PSCmdlet _cmdlet;
         private readonly string _activity;
@@ -36,6 +36,37 @@ namespace PoetryCaAuth.Commands
             };
             if (completed >= total) record.RecordType = ProgressRecordType.Completed;
             _cmdlet.WriteProgress(record);
+        }
+
+        /// <summary>
+        /// Whether a person can answer: not in 'pwsh -NonInteractive' (nor powershell.exe -NonInteractive), and
+        /// not in a host without a user interface (the PowerShell SDK's default host).
+        /// </summary>
+        public bool CanPrompt =>
+            _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" && !StartedNonInteractive(System.Environment.GetCommandLineArgs());
+
+        /// <summary>Written like Write-Host: shown by the host whatever $InformationPreference says, and capturable as stream 6.</summary>
+        public void Notify(string message) =>
+            _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
+
+        /// <summary>Finds -NonInteractive (or any abbreviation PowerShell accepts, down to -noni) before the command or file.</summary>
+        internal static bool StartedNonInteractive(string[] arguments)
+        {
+            for (int i = 1; i < arguments.Length; i++)
+            {
+                string argument = arguments[i];
+                if (argument.Length < 2 || (argument[0] != '-' && argument[0] != '/')) continue;
+                string name = argument.TrimStart('-', '/').ToLowerInvariant();
+                if (name.Length >= 4 && "noninteractive".StartsWith(name, System.StringComparison.Ordinal)) return true;
+                // Whatever follows these belongs to the command or script, not to PowerShell.
+                if (name == "c" || name == "command" || name == "f" || name == "file" || name == "e" || name == "ec" ||
+                    name == "encodedcommand" || name == "commandwithargs" || name == "cwa")
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         public string? ReadMfaCode(string profileName, string mfaSerial)
