@@ -657,6 +657,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.handle_oidc(path, body)
         if self.command == "GET" and path == "/device":
             return self.handle_device_page(query)
+        if self.command == "GET" and path == "/container/credentials":
+            return self.handle_container_credentials()
         if self.command == "POST" and path == "/" and b"Action=" in body:
             return self.handle_sts(path, query, body)
         return self.handle_api(path, query, body)
@@ -745,6 +747,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(e.status, e.body, {"x-amzn-RequestId": rid, "x-amzn-ErrorType": e.name})
         self.state.record(dict(info, status=200))
         return self.send_json(200, result, {"x-amzn-RequestId": rid})
+
+    def handle_container_credentials(self):
+        """An ECS/EKS-style container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI): a task role."""
+        expires = time.time() + 3600
+        ident = self.state.issue_identity("111122223333", "arn:aws:sts::111122223333:assumed-role/container-task/emulator", expires)
+        self.state.record({"kind": "container", "operation": "ContainerCredentials", "status": 200, "accessKeyId": ident["accessKeyId"]})
+        return self.send_json(200, {"AccessKeyId": ident["accessKeyId"], "SecretAccessKey": ident["secretAccessKey"],
+                                    "Token": ident["sessionToken"], "Expiration": iso_utc(expires),
+                                    "RoleArn": "arn:aws:iam::111122223333:role/container-task"})
 
     def handle_device_page(self, query):
         """The verification URL: visiting it stands for a signed-in user clicking "Allow"."""

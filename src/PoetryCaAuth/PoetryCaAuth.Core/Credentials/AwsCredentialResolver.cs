@@ -228,10 +228,24 @@ namespace PoetryCaAuth.Credentials
 
         private ResolvedCredentials FromDefaultChain()
         {
+            SdkProfileFiles.Follow(_env);
             try
             {
-                AWSCredentials credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
-                return new ResolvedCredentials(credentials.GetCredentials(), "the AWS SDK's default credential chain");
+                // A resolver of our own: the SDK's shared one keeps what it found for the life of the process,
+                // so a session whose environment changed (another role, another AWS_CONTAINER_* endpoint) would not see it.
+                using var resolver = new DefaultAWSCredentialsIdentityResolver();
+                ImmutableCredentials immutable = new InteractionPump().Run(() => resolver.ResolveIdentity(null).GetCredentials(), SignInTimeout, Cancel);
+                return new ResolvedCredentials(immutable, "the AWS SDK's default credential chain");
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled", "Loading AWS credentials was cancelled.", null, null, e);
+            }
+            catch (TimeoutException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.Timeout, "AwsCredentialsTimedOut",
+                    $"The AWS SDK's default credential chain found no credentials within {SignInTimeout.TotalSeconds:0} s.", null,
+                    "Set AWS_PROFILE or pass -ProfileName.", e);
             }
             catch (Exception e) when (!(e is PoetryCaAuthException))
             {
@@ -243,6 +257,7 @@ namespace PoetryCaAuth.Credentials
 
         private ResolvedCredentials FromVault(string profileName)
         {
+            SdkProfileFiles.Follow(_env);
             var chain = new CredentialProfileStoreChain();
             if (chain.TryGetProfile(profileName, out CredentialProfile? profile) && profile?.Options.CredentialProcess is string process &&
                 process.IndexOf("aws-vault", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -260,6 +275,7 @@ namespace PoetryCaAuth.Credentials
 
         private ResolvedCredentials FromProfile(string profileName, bool requireSso)
         {
+            SdkProfileFiles.Follow(_env);
             var chain = new CredentialProfileStoreChain();
             if (!chain.TryGetProfile(profileName, out CredentialProfile? profile) || profile == null)
             {
@@ -475,11 +491,6 @@ namespace PoetryCaAuth.Credentials
             return string.Join(": ", parts);
         }
 
-        private string ConfigFiles()
-        {
-            string config = _env.GetVariable("AWS_CONFIG_FILE") ?? _env.Combine(_env.HomeDirectory, ".aws", "config");
-            string credentials = _env.GetVariable("AWS_SHARED_CREDENTIALS_FILE") ?? _env.Combine(_env.HomeDirectory, ".aws", "credentials");
-            return $"'{config}' or '{credentials}'";
-        }
+        private string ConfigFiles() => $"'{SdkProfileFiles.ConfigFile(_env)}' or '{SdkProfileFiles.CredentialsFile(_env)}'";
     }
 }

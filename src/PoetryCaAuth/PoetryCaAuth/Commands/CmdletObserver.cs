@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Runtime.InteropServices;
 using PoetryCaAuth.Credentials;
+using PoetryCaAuth.Platform;
 using PoetryCaAuth.Refresh;
 
 namespace PoetryCaAuth.Commands
@@ -43,37 +44,22 @@ namespace PoetryCaAuth.Commands
         /// not in a host without a user interface (the PowerShell SDK's default host).
         /// </summary>
         public bool CanPrompt =>
-            _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" && !StartedNonInteractive(System.Environment.GetCommandLineArgs());
+            _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" &&
+            !(IsConsoleHost && PowerShellCommandLine.StartedNonInteractive(System.Environment.GetCommandLineArgs()));
+
+        // -NonInteractive configures the console host only; other hosts (remoting, editors, custom) answer for themselves.
+        private bool IsConsoleHost => _cmdlet.Host?.Name == "ConsoleHost";
 
         /// <summary>Written like Write-Host: shown by the host whatever $InformationPreference says, and capturable as stream 6.</summary>
         public void Notify(string message) =>
             _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
 
-        /// <summary>Finds -NonInteractive (or any abbreviation PowerShell accepts, down to -noni) before the command or file.</summary>
-        internal static bool StartedNonInteractive(string[] arguments)
-        {
-            for (int i = 1; i < arguments.Length; i++)
-            {
-                string argument = arguments[i];
-                if (argument.Length < 2 || (argument[0] != '-' && argument[0] != '/')) continue;
-                string name = argument.TrimStart('-', '/').ToLowerInvariant();
-                if (name.Length >= 4 && "noninteractive".StartsWith(name, System.StringComparison.Ordinal)) return true;
-                // Whatever follows these belongs to the command or script, not to PowerShell.
-                if (name == "c" || name == "command" || name == "f" || name == "file" || name == "e" || name == "ec" ||
-                    name == "encodedcommand" || name == "commandwithargs" || name == "cwa")
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-
         public string? ReadMfaCode(string profileName, string mfaSerial)
         {
             if (!string.IsNullOrEmpty(MfaCode)) return MfaCode;
             PSHostUserInterface? ui = _cmdlet.Host?.UI;
-            if (ui == null) return null;
+            // The console host cannot read hidden input from a redirected stdin (pwsh ends the script instead).
+            if (ui == null || !CanPrompt || (IsConsoleHost && System.Console.IsInputRedirected)) return null;
             try
             {
                 ui.Write($"MFA code for {mfaSerial} (AWS profile '{profileName}'): ");
