@@ -19,9 +19,6 @@ namespace PoetryCaAuth.Commands
             _activity = activity;
         }
 
-        /// <summary>A code given with -MfaCode; used instead of asking.</summary>
-        public string? MfaCode { get; set; }
-
         public void Verbose(string message) => _cmdlet.WriteVerbose(message);
 
         public void Warning(string message) => _cmdlet.WriteWarning(message);
@@ -56,7 +53,6 @@ namespace PoetryCaAuth.Commands
 
         public string? ReadMfaCode(string profileName, string mfaSerial)
         {
-            if (!string.IsNullOrEmpty(MfaCode)) return MfaCode;
             PSHostUserInterface? ui = _cmdlet.Host?.UI;
             // The console host cannot read hidden input from a redirected stdin (pwsh ends the script instead).
             if (ui == null || !CanPrompt || (IsConsoleHost && System.Console.IsInputRedirected)) return null;
