@@ -441,3 +441,102 @@ Describe 'CodeArtifact emulator: pip through the HTTP proxy' {
         $log.operation | Should -Contain 'IndexDownload'
     }
 }
+
+Describe 'CodeArtifact emulator: sign-in services through the AWS CLI' {
+    BeforeAll {
+        $script:Emu = Start-CodeArtifactEmulator -LifetimeSeconds 600
+        # CLI v1 would fetch an https:// parameter value (the start URL) unless told not to.
+        $script:CliConfig = Join-Path ([System.IO.Path]::GetTempPath()) ('ca-emulator-cli-' + [guid]::NewGuid().ToString('N'))
+        Set-Content -LiteralPath $script:CliConfig -Value "[default]`ncli_follow_urlparam = false"
+
+        function Invoke-AwsCli {
+            <# Any `aws` command against the emulator; returns ExitCode, Json, ErrorCode and StdErr like Invoke-Aws. #>
+            param([string[]] $Arguments, [hashtable] $Environment = @{})
+            $envVars = @{
+                AWS_ACCESS_KEY_ID = $script:Id.AccessKeyId; AWS_SECRET_ACCESS_KEY = $script:Id.SecretAccessKey; AWS_SESSION_TOKEN = $null
+                AWS_PROFILE = $null; AWS_DEFAULT_PROFILE = $null; AWS_ENDPOINT_URL = $null; AWS_CONFIG_FILE = $script:CliConfig
+                AWS_SHARED_CREDENTIALS_FILE = $script:NoFile; AWS_EC2_METADATA_DISABLED = 'true'; AWS_MAX_ATTEMPTS = '1'
+                AWS_DEFAULT_REGION = 'us-east-1'; AWS_PAGER = ''; HTTP_PROXY = $null; HTTPS_PROXY = $null; ALL_PROXY = $null
+            }
+            foreach ($k in $Environment.Keys) { $envVars[$k] = $Environment[$k] }
+            $r = Invoke-CodeArtifactTestProcess -FilePath aws -ArgumentList ($Arguments + @('--endpoint-url', $script:Emu.Endpoint, '--output', 'json')) `
+                -Environment $envVars -TimeoutSeconds 90
+            $json = if ($r.ExitCode -eq 0 -and $r.StdOut.Trim()) { $r.StdOut | ConvertFrom-Json } else { $null }
+            $code = if ($r.StdErr -match 'An error occurred \(([A-Za-z]+)\)') { $Matches[1] } else { $null }
+            [pscustomobject]@{ ExitCode = $r.ExitCode; Json = $json; ErrorCode = $code; StdErr = $r.StdErr }
+        }
+    }
+    AfterAll {
+        if ($script:Emu) { Stop-CodeArtifactEmulator -Emulator $script:Emu }
+        Remove-Item -LiteralPath $script:CliConfig -ErrorAction SilentlyContinue
+    }
+
+    It 'STS AssumeRole checks the MFA serial and code, and its credentials work for CodeArtifact' {
+        $role = @('sts', 'assume-role', '--role-arn', 'arn:aws:iam::111122223333:role/codeartifact-mfa', '--role-session-name', 'tests')
+        (Invoke-AwsCli -Arguments $role).ErrorCode | Should -Be 'AccessDenied'
+        $mfa = @('--serial-number', 'arn:aws:iam::111122223333:mfa/emulator-user')
+        $wrong = Invoke-AwsCli -Arguments ($role + $mfa + @('--token-code', '000000'))
+        $wrong.StdErr | Should -Match 'MultiFactorAuthentication failed with invalid MFA one time pass code'
+
+        $ok = Invoke-AwsCli -Arguments ($role + $mfa + @('--token-code', '123456'))
+        $ok.ExitCode | Should -Be 0 -Because $ok.StdErr
+        $ok.Json.AssumedRoleUser.Arn | Should -Be 'arn:aws:sts::111122223333:assumed-role/codeartifact-mfa/tests'
+        $c = $ok.Json.Credentials
+        $token = Invoke-Aws -Emulator $Emu -Environment @{ AWS_ACCESS_KEY_ID = $c.AccessKeyId; AWS_SECRET_ACCESS_KEY = $c.SecretAccessKey; AWS_SESSION_TOKEN = $c.SessionToken } `
+            -Arguments @('get-authorization-token', '--domain', 'my-domain')
+        $token.ExitCode | Should -Be 0 -Because $token.StdErr
+        $who = Invoke-AwsCli -Arguments @('sts', 'get-caller-identity') -Environment @{ AWS_ACCESS_KEY_ID = $c.AccessKeyId; AWS_SECRET_ACCESS_KEY = $c.SecretAccessKey; AWS_SESSION_TOKEN = $c.SessionToken }
+        $who.Json.Arn | Should -Be $ok.Json.AssumedRoleUser.Arn
+    }
+
+    It 'SSO OIDC runs a device authorization: pending until approved, then a token the SSO portal accepts' {
+        $client = (Invoke-AwsCli -Arguments @('sso-oidc', 'register-client', '--client-name', 'tests', '--client-type', 'public')).Json
+        $client.clientId | Should -Not -BeNullOrEmpty
+        $start = Invoke-AwsCli -Arguments @('sso-oidc', 'start-device-authorization', '--client-id', $client.clientId, '--client-secret', $client.clientSecret,
+            '--start-url', 'https://corp.awsapps.com/start')
+        $start.ExitCode | Should -Be 0 -Because $start.StdErr
+        $start.Json.verificationUriComplete | Should -Be "$($Emu.Endpoint)/device?user_code=$($start.Json.userCode)"
+        $create = @('sso-oidc', 'create-token', '--client-id', $client.clientId, '--client-secret', $client.clientSecret,
+            '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--device-code', $start.Json.deviceCode)
+        (Invoke-AwsCli -Arguments $create).ErrorCode | Should -Be 'AuthorizationPendingException'
+
+        Approve-CodeArtifactEmulatorSignIn -Emulator $Emu -UserCode $start.Json.userCode | Should -Be 1
+        $token = Invoke-AwsCli -Arguments $create
+        $token.ExitCode | Should -Be 0 -Because $token.StdErr
+        $token.Json.tokenType | Should -Be 'Bearer'
+
+        $role = Invoke-AwsCli -Arguments @('sso', 'get-role-credentials', '--account-id', '444455556666', '--role-name', 'Developer', '--access-token', $token.Json.accessToken)
+        $role.ExitCode | Should -Be 0 -Because $role.StdErr
+        $role.Json.roleCredentials.accessKeyId | Should -Match '^ASIA'
+        (Invoke-AwsCli -Arguments @('sso', 'get-role-credentials', '--account-id', '444455556666', '--role-name', 'Developer', '--access-token', 'not-a-token')).ErrorCode |
+            Should -Be 'UnauthorizedException'
+        (Invoke-AwsCli -Arguments @('sso', 'get-role-credentials', '--account-id', '444455556666', '--role-name', 'Admin', '--access-token', $token.Json.accessToken)).ErrorCode |
+            Should -Be 'ForbiddenException'
+        # The exchange is logged, never the tokens.
+        $log = Invoke-CodeArtifactEmulatorAdmin -Emulator $Emu -Path requests | ConvertTo-Json -Depth 4
+        $log | Should -Not -Match ([regex]::Escape($token.Json.accessToken))
+        $log | Should -Not -Match ([regex]::Escape($client.clientSecret))
+    }
+
+    It 'auto-approves after the configured number of polls, and refreshes with the refresh token' {
+        Set-CodeArtifactEmulatorSso -Emulator $Emu -Setting @{ autoApproveAfterPolls = 1 } | Out-Null
+        try {
+            $client = (Invoke-AwsCli -Arguments @('sso-oidc', 'register-client', '--client-name', 'tests', '--client-type', 'public')).Json
+            $start = (Invoke-AwsCli -Arguments @('sso-oidc', 'start-device-authorization', '--client-id', $client.clientId, '--client-secret', $client.clientSecret,
+                    '--start-url', 'https://corp.awsapps.com/start')).Json
+            $create = @('sso-oidc', 'create-token', '--client-id', $client.clientId, '--client-secret', $client.clientSecret,
+                '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--device-code', $start.deviceCode)
+            (Invoke-AwsCli -Arguments $create).ErrorCode | Should -Be 'AuthorizationPendingException'
+            $token = (Invoke-AwsCli -Arguments $create).Json
+            $token.accessToken | Should -Not -BeNullOrEmpty
+
+            $refreshed = Invoke-AwsCli -Arguments @('sso-oidc', 'create-token', '--client-id', $client.clientId, '--client-secret', $client.clientSecret,
+                '--grant-type', 'refresh_token', '--refresh-token', $token.refreshToken)
+            $refreshed.ExitCode | Should -Be 0 -Because $refreshed.StdErr
+            $refreshed.Json.accessToken | Should -Not -Be $token.accessToken
+        }
+        finally {
+            Reset-CodeArtifactEmulator -Emulator $Emu
+        }
+    }
+}

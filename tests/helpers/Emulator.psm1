@@ -25,9 +25,25 @@ function Get-CodeArtifactEmulatorPython {
 }
 
 function Get-CodeArtifactEmulatorIdentity {
-    <# The emulator's built-in identity and domains (see tools/emulator/README.md). #>
+    <# The emulator's built-in identities and domains (see tools/emulator/README.md): account 111122223333
+       (my-domain, us-west-2) by default, or -Account 444455556666 (other-domain, eu-west-1). #>
     [CmdletBinding()]
-    param()
+    param([ValidateSet('111122223333', '444455556666')] [string] $Account = '111122223333')
+    if ($Account -eq '444455556666') {
+        return [pscustomobject]@{
+            AccessKeyId     = 'AKIAEMULATOR00000002'
+            SecretAccessKey = 'emulatorSecretKey0000000000000000000002'
+            Arn             = 'arn:aws:iam::444455556666:user/emulator-other-user'
+            Account         = '444455556666'
+            Domain          = 'other-domain'
+            DomainOwner     = '444455556666'
+            Region          = 'eu-west-1'
+            Repository      = 'team-repo'
+            Package         = 'hello-other'
+            PackageVersion  = '2.0.0'
+            RepositoryUrl   = 'http://other-domain-444455556666.d.codeartifact.eu-west-1.amazonaws.com/pypi/team-repo/simple/'
+        }
+    }
     [pscustomobject]@{
         AccessKeyId     = 'AKIAEMULATOR00000001'
         SecretAccessKey = 'emulatorSecretKey0000000000000000000001'
@@ -194,6 +210,38 @@ function Revoke-CodeArtifactEmulatorToken {
     (Invoke-CodeArtifactEmulatorAdmin -Emulator $Emulator -Path 'expire-tokens' -Method POST).expired
 }
 
+function Set-CodeArtifactEmulatorSso {
+    <#
+    .SYNOPSIS
+        Changes how the emulator's IAM Identity Center sign-in behaves until the next reset:
+        autoApproveAfterPolls (null = never), deviceCodeExpiresIn, pollInterval, accessTokenExpiresIn.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [psobject] $Emulator, [Parameter(Mandatory)] [hashtable] $Setting)
+    Invoke-CodeArtifactEmulatorAdmin -Emulator $Emulator -Path 'sso/settings' -Method POST -Body $Setting
+}
+
+function Approve-CodeArtifactEmulatorSignIn {
+    <# Approves (or with -Deny declines) pending device sign-ins, all or the one with -UserCode. Returns the count. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [psobject] $Emulator, [string] $UserCode, [switch] $Deny)
+    $body = if ($UserCode) { @{ userCode = $UserCode } } else { @{} }
+    $result = Invoke-CodeArtifactEmulatorAdmin -Emulator $Emulator -Path ($(if ($Deny) { 'sso/deny' } else { 'sso/approve' })) -Method POST -Body $body
+    if ($Deny) { $result.denied } else { $result.approved }
+}
+
+function New-CodeArtifactEmulatorSsoSession {
+    <#
+    .SYNOPSIS
+        Has the emulator issue an IAM Identity Center session as 'aws sso login' leaves it (access token,
+        refresh token, registered client), valid for -ExpiresIn seconds (negative: already expired).
+        Returns accessToken, expiresAt, refreshToken, clientId, clientSecret, registrationExpiresAt.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [psobject] $Emulator, [string] $StartUrl = '', [int] $ExpiresIn = 3600)
+    Invoke-CodeArtifactEmulatorAdmin -Emulator $Emulator -Path 'sso/tokens' -Method POST -Body @{ startUrl = $StartUrl; expiresIn = $ExpiresIn }
+}
+
 function ConvertTo-ProcessArgument {
     <# Quotes one argument for a Windows-style command line (also how .NET parses Arguments on Unix). #>
     param([AllowEmptyString()] [string] $Value)
@@ -217,7 +265,9 @@ function Invoke-CodeArtifactTestProcess {
         [string[]] $ArgumentList = @(),
         [hashtable] $Environment = @{},
         [string] $WorkingDirectory,
-        [int] $TimeoutSeconds = 120
+        [int] $TimeoutSeconds = 120,
+        # Written to the child's standard input, which is then closed.
+        [string] $StandardInput
     )
     $cmd = Get-Command $FilePath -CommandType Application -ErrorAction Stop | Select-Object -First 1
     $file = $cmd.Source
@@ -243,6 +293,7 @@ function Invoke-CodeArtifactTestProcess {
         if ($null -ne $Environment[$key]) { $psi.EnvironmentVariables[$key] = [string]$Environment[$key] }
     }
     $p = [System.Diagnostics.Process]::Start($psi)
+    if ($StandardInput) { $p.StandardInput.Write($StandardInput) }
     $p.StandardInput.Close()
     $outTask = $p.StandardOutput.ReadToEndAsync()
     $errTask = $p.StandardError.ReadToEndAsync()
@@ -258,4 +309,5 @@ function Invoke-CodeArtifactTestProcess {
 Export-ModuleMember -Function Get-CodeArtifactEmulatorPython, Get-CodeArtifactEmulatorIdentity,
     Start-CodeArtifactEmulator, Stop-CodeArtifactEmulator, Invoke-CodeArtifactEmulatorAdmin,
     Get-CodeArtifactEmulatorRequest, Reset-CodeArtifactEmulator, Set-CodeArtifactEmulatorFault,
-    Clear-CodeArtifactEmulatorFault, Revoke-CodeArtifactEmulatorToken, Invoke-CodeArtifactTestProcess
+    Clear-CodeArtifactEmulatorFault, Revoke-CodeArtifactEmulatorToken, Invoke-CodeArtifactTestProcess,
+    Set-CodeArtifactEmulatorSso, Approve-CodeArtifactEmulatorSignIn, New-CodeArtifactEmulatorSsoSession

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Local AWS CodeArtifact emulator for PoetryCaAuth tests (Python 3 standard library only).
 
-One HTTP server on 127.0.0.1 that plays three roles:
+One HTTP server on 127.0.0.1 that plays these roles:
   * the CodeArtifact API (restJson, 2018-09-22): GetAuthorizationToken and
     GetRepositoryEndpoint, with real SigV4 verification;
+  * the sign-in services the AWS SDKs reach through AWS_ENDPOINT_URL_<SERVICE>: the IAM Identity
+    Center portal (GetRoleCredentials, bearer token), SSO OIDC (RegisterClient,
+    StartDeviceAuthorization, CreateToken; unsigned) and STS AssumeRole (query protocol, SigV4
+    service "sts", MFA serial and code checked). Credentials they hand out are accepted by the
+    CodeArtifact API above, so a whole sign-in chain can be exercised;
   * a PEP 503 simple index for CodeArtifact-style hosts, reached as an HTTP proxy
     (HTTP_PROXY=http://127.0.0.1:P). It never forwards anything anywhere;
   * admin endpoints under /__emulator/ for tests (faults, request log, token expiry).
@@ -28,6 +33,7 @@ import uuid
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 BIND_HOST = "127.0.0.1"
 CORAL_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
@@ -49,7 +55,31 @@ DEFAULT_CONFIG = {
         "secretAccessKey": "emulatorSecretKey0000000000000000000001",
         "arn": "arn:aws:iam::111122223333:user/emulator-user",
         "account": "111122223333",
+    }, {
+        "accessKeyId": "AKIAEMULATOR00000002",
+        "secretAccessKey": "emulatorSecretKey0000000000000000000002",
+        "arn": "arn:aws:iam::444455556666:user/emulator-other-user",
+        "account": "444455556666",
     }],
+    # Roles STS AssumeRole hands out; any known identity may assume them. With mfaSerial set, the
+    # request must carry that SerialNumber and TokenCode == mfaCode.
+    "roles": [
+        {"roleArn": "arn:aws:iam::111122223333:role/codeartifact-reader"},
+        {"roleArn": "arn:aws:iam::111122223333:role/codeartifact-mfa",
+         "mfaSerial": "arn:aws:iam::111122223333:mfa/emulator-user", "mfaCode": "123456"},
+        {"roleArn": "arn:aws:iam::444455556666:role/codeartifact-reader"},
+    ],
+    # IAM Identity Center: the permission sets (account + role name) GetRoleCredentials serves, and
+    # how the device authorization behaves. autoApproveAfterPolls null = only an approval (admin call
+    # or a visit to the verification URL) completes a sign-in.
+    "sso": {
+        "roles": [{"accountId": "111122223333", "roleName": "Developer"},
+                  {"accountId": "444455556666", "roleName": "Developer"}],
+        "autoApproveAfterPolls": None,
+        "deviceCodeExpiresIn": 600,
+        "pollInterval": 1,
+        "accessTokenExpiresIn": 28800,
+    },
     "domains": [
         {"name": "my-domain", "owner": "111122223333", "region": "us-west-2", "allowedArns": None,
          "repositories": [{"name": "pypi-store", "packages": [{"name": "hello-private", "version": "1.0.0"}]}]},
@@ -129,6 +159,23 @@ class State:
         self.log = []
         self.log_file = log_file
         self.faults = {}
+        self.roles = {r["roleArn"]: r for r in config["roles"]}
+        self.sso_config = dict(config["sso"])
+        self.sso_settings = dict(self.sso_config)
+        self.sso_roles = {(r["accountId"], r["roleName"]) for r in config["sso"]["roles"]}
+        self.oidc_clients = {}     # clientId -> {secret hash, expires}
+        self.device_auths = {}     # sha256(deviceCode) -> pending sign-in
+        self.sso_tokens = {}       # sha256(accessToken) -> {expires}
+        self.refresh_tokens = {}   # sha256(refreshToken) -> {clientId}
+
+    def issue_identity(self, account, arn, expires):
+        """Temporary credentials (as STS or the SSO portal hand out) that the API then accepts."""
+        ident = {"accessKeyId": "ASIA" + "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16)),
+                 "secretAccessKey": secrets.token_urlsafe(30), "sessionToken": "IQoJb3JpZ2luX2Vj" + secrets.token_urlsafe(300),
+                 "arn": arn, "account": account, "sessionExpiration": expires}
+        with self.lock:
+            self.identities[ident["accessKeyId"]] = ident
+        return ident
 
     def take_fault(self, key):
         """Consume one unit of a counted fault; True if it applies to this request."""
@@ -180,7 +227,7 @@ def sign_key(secret, date, region, service):
     return k
 
 
-def verify_sigv4(state, method, raw_path, raw_query, headers, body, info):
+def verify_sigv4(state, method, raw_path, raw_query, headers, body, info, expected_service="codeartifact"):
     """Return (identity, region) or raise ApiError like the real service front end."""
     auth = headers.get("Authorization")
     if not auth:
@@ -214,8 +261,9 @@ def verify_sigv4(state, method, raw_path, raw_query, headers, body, info):
         raise ApiError(403, "InvalidSignatureException",
                        f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                        f"'{date}' != '{amz_date[:8]}', from '{amz_date}'.")
-    if service != "codeartifact":
-        raise ApiError(403, "InvalidSignatureException", "Credential should be scoped to correct service: 'codeartifact'. ")
+    if service != expected_service:
+        raise ApiError(403, "InvalidSignatureException",
+                       f"Credential should be scoped to correct service: '{expected_service}'. ")
     if not REGION_RE.fullmatch(region):
         raise ApiError(403, "InvalidSignatureException", "Credential should be scoped to a valid region. ")
     now = time.time() + state.faults.get("clockSkewSeconds", 0)
@@ -362,6 +410,164 @@ OPERATIONS = {("POST", "/v1/authorization-token"): ("GetAuthorizationToken", get
               ("GET", "/v1/repository/endpoint"): ("GetRepositoryEndpoint", get_repository_endpoint)}
 
 
+# --------------------------------------------------------------------------- sign-in services
+def sha(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def iso_utc(ts):
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class OidcError(ApiError):
+    """SSO OIDC errors carry OAuth-style members: {"error": "...", "error_description": "..."}."""
+
+    def __init__(self, status, name, error, description):
+        super().__init__(status, name, description)
+        self.body = {"error": error, "error_description": description}
+
+
+def oidc_client(state, body):
+    client = state.oidc_clients.get(body.get("clientId") or "")
+    if client is None or client["secret"] != sha(body.get("clientSecret") or "") or client["expires"] < time.time():
+        raise OidcError(401, "InvalidClientException", "invalid_client", "Invalid client credentials")
+    return client
+
+
+def register_client(state, body, info):
+    if not body.get("clientName") or body.get("clientType") != "public":
+        raise OidcError(400, "InvalidRequestException", "invalid_request", "clientName and clientType 'public' are required")
+    client_id, secret, now = "emu-" + secrets.token_urlsafe(16), secrets.token_urlsafe(64), time.time()
+    expires = int(now + 90 * 86400)
+    with state.lock:
+        state.oidc_clients[client_id] = {"secret": sha(secret), "expires": expires}
+    return {"clientId": client_id, "clientSecret": secret, "clientIdIssuedAt": int(now), "clientSecretExpiresAt": expires}
+
+
+def start_device_authorization(state, body, info, base_url):
+    oidc_client(state, body)
+    if not body.get("startUrl"):
+        raise OidcError(400, "InvalidRequestException", "invalid_request", "startUrl is required")
+    device_code, settings = secrets.token_urlsafe(32), state.sso_settings
+    user_code = "-".join("".join(secrets.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(4)) for _ in range(2))
+    expires_in = int(settings["deviceCodeExpiresIn"])
+    with state.lock:
+        state.device_auths[sha(device_code)] = {
+            "clientId": body["clientId"], "userCode": user_code, "startUrl": body["startUrl"],
+            "expires": time.time() + expires_in, "polls": 0, "status": "pending"}
+    info["userCode"] = user_code  # shown to the user anyway; not a secret
+    return {"deviceCode": device_code, "userCode": user_code, "verificationUri": f"{base_url}/device",
+            "verificationUriComplete": f"{base_url}/device?user_code={user_code}",
+            "expiresIn": expires_in, "interval": int(settings["pollInterval"])}
+
+
+def issue_sso_token(state, client_id, start_url):
+    access, refresh = "aoa" + secrets.token_urlsafe(120), "aor" + secrets.token_urlsafe(120)
+    expires_in = int(state.sso_settings["accessTokenExpiresIn"])
+    with state.lock:
+        state.sso_tokens[sha(access)] = {"expires": time.time() + expires_in, "startUrl": start_url}
+        state.refresh_tokens[sha(refresh)] = {"clientId": client_id, "startUrl": start_url}
+    return access, refresh, expires_in
+
+
+def create_token(state, body, info):
+    client = oidc_client(state, body)
+    grant = body.get("grantType")
+    info["grantType"] = grant
+    if grant == "refresh_token":
+        rec = state.refresh_tokens.get(sha(body.get("refreshToken") or ""))
+        if rec is None or rec["clientId"] != body["clientId"]:
+            raise OidcError(400, "InvalidGrantException", "invalid_grant", "Invalid refresh token provided")
+        access, refresh, expires_in = issue_sso_token(state, body["clientId"], rec["startUrl"])
+        return {"accessToken": access, "tokenType": "Bearer", "expiresIn": expires_in, "refreshToken": refresh}
+    if grant != "urn:ietf:params:oauth:grant-type:device_code":
+        raise OidcError(400, "UnsupportedGrantTypeException", "unsupported_grant_type", f"Unsupported grant type: {grant}")
+    key = sha(body.get("deviceCode") or "")
+    with state.lock:
+        auth = state.device_auths.get(key)
+        if auth is None or auth["clientId"] != body["clientId"]:
+            raise OidcError(400, "InvalidGrantException", "invalid_grant", "Invalid device code provided")
+        if auth["expires"] < time.time():
+            raise OidcError(400, "ExpiredTokenException", "expired_token", "Device code has expired")
+        auth["polls"] += 1
+        after = state.sso_settings.get("autoApproveAfterPolls")
+        if auth["status"] == "pending" and after is not None and auth["polls"] > int(after):
+            auth["status"] = "approved"
+        info["userCode"] = auth["userCode"]
+        if auth["status"] == "denied":
+            raise OidcError(400, "AccessDeniedException", "access_denied", "The user denied the authorization request")
+        if auth["status"] != "approved":
+            raise OidcError(400, "AuthorizationPendingException", "authorization_pending", "Authorization is still pending")
+        del state.device_auths[key]
+    access, refresh, expires_in = issue_sso_token(state, body["clientId"], auth["startUrl"])
+    return {"accessToken": access, "tokenType": "Bearer", "expiresIn": expires_in, "refreshToken": refresh}
+
+
+OIDC_OPERATIONS = {"/client/register": ("RegisterClient", register_client),
+                   "/device_authorization": ("StartDeviceAuthorization", start_device_authorization),
+                   "/token": ("CreateToken", create_token)}
+
+
+def get_role_credentials(state, headers, query, info):
+    token = headers.get("x-amz-sso_bearer_token") or ""
+    rec = state.sso_tokens.get(sha(token))
+    if rec is None or rec["expires"] < time.time():
+        raise ApiError(401, "UnauthorizedException", "Session token not found or invalid")
+    account, role = query.get("account_id"), query.get("role_name")
+    info["owner"], info["role"] = account, role
+    if not account or not role:
+        raise ApiError(400, "InvalidRequestException", "account_id and role_name are required")
+    if (account, role) not in state.sso_roles:
+        raise ApiError(403, "ForbiddenException", "No access")
+    expires = time.time() + 3600
+    ident = state.issue_identity(account, f"arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_0123456789abcdef/emulator-user",
+                                 expires)
+    info["accessKeyId"] = ident["accessKeyId"]
+    return {"roleCredentials": {"accessKeyId": ident["accessKeyId"], "secretAccessKey": ident["secretAccessKey"],
+                                "sessionToken": ident["sessionToken"], "expiration": int(expires * 1000)}}
+
+
+class StsError(ApiError):
+    def __init__(self, status, code, message):
+        super().__init__(status, code, message)
+
+
+def assume_role(state, ident, params, info):
+    role_arn, session = params.get("RoleArn", ""), params.get("RoleSessionName", "")
+    info["role"] = role_arn
+    if not role_arn or not re.fullmatch(r"[\w+=,.@-]{2,64}", session):
+        raise StsError(400, "ValidationError", "RoleArn and a valid RoleSessionName are required")
+    role = state.roles.get(role_arn)
+    if role is None:
+        raise StsError(403, "AccessDenied", f"User: {ident['arn']} is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
+    if role.get("mfaSerial"):
+        serial, code = params.get("SerialNumber"), params.get("TokenCode")
+        info["mfa"] = "given" if serial and code else "missing"
+        if not serial or not code:
+            raise StsError(403, "AccessDenied", f"User: {ident['arn']} is not authorized to perform: sts:AssumeRole on resource: "
+                                                f"{role_arn} (MultiFactorAuthentication required)")
+        if serial != role["mfaSerial"] or not hmac.compare_digest(code, str(role.get("mfaCode", ""))):
+            raise StsError(403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+    account = role_arn.split(":")[4]
+    role_name = role_arn.rsplit("/", 1)[-1]
+    expires = time.time() + int(params.get("DurationSeconds") or 3600)
+    new = state.issue_identity(account, f"arn:aws:sts::{account}:assumed-role/{role_name}/{session}", expires)
+    info["assumedAccessKeyId"] = new["accessKeyId"]
+    return (f"<AssumeRoleResult><Credentials><AccessKeyId>{new['accessKeyId']}</AccessKeyId>"
+            f"<SecretAccessKey>{new['secretAccessKey']}</SecretAccessKey><SessionToken>{new['sessionToken']}</SessionToken>"
+            f"<Expiration>{iso_utc(expires)}</Expiration></Credentials><AssumedRoleUser><Arn>{new['arn']}</Arn>"
+            f"<AssumedRoleId>AROAEMULATOR:{session}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>")
+
+
+def get_caller_identity(state, ident, params, info):
+    return (f"<GetCallerIdentityResult><Arn>{ident['arn']}</Arn><UserId>{ident['accessKeyId']}</UserId>"
+            f"<Account>{ident['account']}</Account></GetCallerIdentityResult>")
+
+
+STS_OPERATIONS = {"AssumeRole": assume_role, "GetCallerIdentity": get_caller_identity}
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
 # --------------------------------------------------------------------------- HTTP handler
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -445,6 +651,16 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(403, b"Admin endpoints answer direct requests to 127.0.0.1 only.\n")
             return self.handle_admin(path, body)
         # A proxied request to ourselves (SDK honouring HTTP_PROXY) is the same API call.
+        if self.command == "GET" and path == "/federation/credentials":
+            return self.handle_sso_portal(query)
+        if self.command == "POST" and path in OIDC_OPERATIONS:
+            return self.handle_oidc(path, body)
+        if self.command == "GET" and path == "/device":
+            return self.handle_device_page(query)
+        if self.command == "GET" and path == "/container/credentials":
+            return self.handle_container_credentials()
+        if self.command == "POST" and path == "/" and b"Action=" in body:
+            return self.handle_sts(path, query, body)
         return self.handle_api(path, query, body)
 
     # ---- AWS API
@@ -498,6 +714,83 @@ class Handler(BaseHTTPRequestHandler):
                                    "x-amzn-ErrorType": "InternalServerException" + CORAL_SUFFIX})
         state.record(dict(info, status=200))
         return self.send_json(200, result, {"x-amzn-RequestId": rid})
+
+    # ---- sign-in services (SSO portal, SSO OIDC, STS): no faults, logged like the API
+    def handle_sso_portal(self, query):
+        rid = str(uuid.uuid4())
+        info = {"kind": "sso", "operation": "GetRoleCredentials", "path": "/federation/credentials"}
+        q = dict(parse_qsl(query, keep_blank_values=True))
+        try:
+            result = get_role_credentials(self.state, self.headers, q, info)
+        except ApiError as e:
+            self.state.record(dict(info, status=e.status, errorType=e.name))
+            return self.send_json(e.status, {"message": e.message}, {"x-amzn-RequestId": rid, "x-amzn-ErrorType": e.name})
+        self.state.record(dict(info, status=200))
+        return self.send_json(200, result, {"x-amzn-RequestId": rid})
+
+    def handle_oidc(self, path, body):
+        rid = str(uuid.uuid4())
+        name, func = OIDC_OPERATIONS[path]
+        info = {"kind": "oidc", "operation": name, "path": path}
+        try:
+            try:
+                request = json.loads(body or b"{}")
+                if not isinstance(request, dict):
+                    raise ValueError
+            except ValueError:
+                raise OidcError(400, "InvalidRequestException", "invalid_request", "The request body is not a JSON object")
+            args = (self.state, request, info) + ((f"http://{BIND_HOST}:{self.server.server_address[1]}",)
+                                                   if name == "StartDeviceAuthorization" else ())
+            result = func(*args)
+        except OidcError as e:
+            self.state.record(dict(info, status=e.status, errorType=e.name))
+            return self.send_json(e.status, e.body, {"x-amzn-RequestId": rid, "x-amzn-ErrorType": e.name})
+        self.state.record(dict(info, status=200))
+        return self.send_json(200, result, {"x-amzn-RequestId": rid})
+
+    def handle_container_credentials(self):
+        """An ECS/EKS-style container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI): a task role."""
+        expires = time.time() + 3600
+        ident = self.state.issue_identity("111122223333", "arn:aws:sts::111122223333:assumed-role/container-task/emulator", expires)
+        self.state.record({"kind": "container", "operation": "ContainerCredentials", "status": 200, "accessKeyId": ident["accessKeyId"]})
+        return self.send_json(200, {"AccessKeyId": ident["accessKeyId"], "SecretAccessKey": ident["secretAccessKey"],
+                                    "Token": ident["sessionToken"], "Expiration": iso_utc(expires),
+                                    "RoleArn": "arn:aws:iam::111122223333:role/container-task"})
+
+    def handle_device_page(self, query):
+        """The verification URL: visiting it stands for a signed-in user clicking "Allow"."""
+        code = dict(parse_qsl(query)).get("user_code", "")
+        with self.state.lock:
+            matched = [a for a in self.state.device_auths.values() if a["userCode"] == code and a["status"] == "pending"]
+            for a in matched:
+                a["status"] = "approved"
+        self.state.record({"kind": "sso", "operation": "DevicePage", "status": 200 if matched else 404, "userCode": code})
+        text = "Request approved. You can close this window.\n" if matched else "No pending sign-in with that code.\n"
+        return self.send(200 if matched else 404, text.encode("utf-8"))
+
+    def handle_sts(self, path, query, body):
+        rid = str(uuid.uuid4())
+        params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        action = params.get("Action", "")
+        info = {"kind": "sts", "operation": action or "Unknown", "path": "/"}
+        cred = re.search(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/", self.headers.get("Authorization") or "")
+        if cred:
+            info["accessKeyId"], info["region"] = cred.group(1), cred.group(2)
+        try:
+            if action not in STS_OPERATIONS:
+                raise StsError(400, "InvalidAction", f"Could not find operation {action} for version 2011-06-15")
+            ident, _ = verify_sigv4(self.state, self.command, path, query, self.headers, body, info, "sts")
+            inner = STS_OPERATIONS[action](self.state, ident, params, info)
+        except ApiError as e:
+            self.state.record(dict(info, status=e.status, errorType=e.name))
+            fault = "Receiver" if e.status >= 500 else "Sender"
+            xml = (f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>{fault}</Type><Code>{e.name}</Code>'
+                   f'<Message>{xml_escape(e.message)}</Message></Error><RequestId>{rid}</RequestId></ErrorResponse>')
+            return self.send(e.status, xml.encode("utf-8"), "text/xml", {"x-amzn-RequestId": rid})
+        self.state.record(dict(info, status=200))
+        xml = (f'<{action}Response xmlns="{STS_NS}">{inner}<ResponseMetadata><RequestId>{rid}</RequestId>'
+               f'</ResponseMetadata></{action}Response>')
+        return self.send(200, xml.encode("utf-8"), "text/xml", {"x-amzn-RequestId": rid})
 
     # ---- PEP 503 index
     def check_basic_auth(self, domain, owner, region):
@@ -564,6 +857,8 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.log.clear()
                 state.faults.clear()
+                state.sso_settings = dict(state.sso_config)
+                state.device_auths.clear()
             return self.send_json(200, {"ok": True})
         if path == "/__emulator/faults" and self.command in ("GET", "POST"):
             if self.command == "POST":
@@ -587,6 +882,44 @@ class Handler(BaseHTTPRequestHandler):
                 for rec in state.tokens.values():
                     rec["revoked"] = True
                 return self.send_json(200, {"expired": len(state.tokens)})
+        if path in ("/__emulator/sso/approve", "/__emulator/sso/deny") and self.command == "POST":
+            code = (json.loads(body or b"{}") or {}).get("userCode")
+            status = "approved" if path.endswith("approve") else "denied"
+            with state.lock:
+                matched = [a for a in state.device_auths.values()
+                           if a["status"] == "pending" and (code is None or a["userCode"] == code)]
+                for a in matched:
+                    a["status"] = status
+            return self.send_json(200, {status: len(matched)})
+        if path == "/__emulator/sso/pending" and self.command == "GET":
+            with state.lock:
+                return self.send_json(200, [{"userCode": a["userCode"], "polls": a["polls"], "status": a["status"]}
+                                            for a in state.device_auths.values()])
+        if path == "/__emulator/sso/settings" and self.command in ("GET", "POST"):
+            if self.command == "POST":
+                new = json.loads(body or b"{}") or {}
+                bad = [k for k in new if k not in ("autoApproveAfterPolls", "deviceCodeExpiresIn", "pollInterval",
+                                                   "accessTokenExpiresIn")]
+                if bad:
+                    return self.send_json(400, {"message": f"Unknown SSO settings: {bad}"})
+                with state.lock:
+                    state.sso_settings.update(new)
+            with state.lock:
+                return self.send_json(200, dict(state.sso_settings, roles=None))
+        if path == "/__emulator/sso/tokens" and self.command == "POST":
+            # A signed-in session as `aws sso login` would leave it, for tests that write an SSO cache file.
+            req = json.loads(body or b"{}") or {}
+            client_id, secret = "emu-" + secrets.token_urlsafe(16), secrets.token_urlsafe(64)
+            reg_expires = time.time() + 90 * 86400
+            with state.lock:
+                state.oidc_clients[client_id] = {"secret": sha(secret), "expires": reg_expires}
+            access, refresh, _ = issue_sso_token(state, client_id, req.get("startUrl", ""))
+            expires = time.time() + float(req.get("expiresIn", 3600))
+            with state.lock:
+                state.sso_tokens[sha(access)]["expires"] = expires
+            return self.send_json(200, {"accessToken": access, "expiresAt": iso_utc(expires), "refreshToken": refresh,
+                                        "clientId": client_id, "clientSecret": secret,
+                                        "registrationExpiresAt": iso_utc(reg_expires)})
         return self.send_json(404, {"message": f"No admin endpoint {self.command} {path}"})
 
 
@@ -603,9 +936,10 @@ def load_config(path):
     if path:
         with open(path, encoding="utf-8") as f:
             user = json.load(f)
-        for key in ("identities", "domains"):
+        for key in ("identities", "domains", "roles"):
             if key in user:
                 config[key] = user[key]
+        config["sso"].update(user.get("sso") or {})
     for ident in config["identities"]:
         for k in ("accessKeyId", "secretAccessKey", "arn", "account"):
             if not isinstance(ident.get(k), str):

@@ -24,18 +24,19 @@ public class ProcessCancellationTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         int childPid = int.Parse(File.ReadAllText(pidFile).Trim());
         File.Delete(pidFile);
-        Thread.Sleep(300);
-        bool childAlive;
-        try
-        {
-            using Process child = Process.GetProcessById(childPid);
-            childAlive = !child.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            childAlive = false;
-        }
+        // A killed child that nobody has reaped yet is a zombie ('Z'): dead, though its /proc entry remains.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (IsRunning(childPid) && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.False(IsRunning(childPid), "the shim's child outlived the cancellation");
+    }
 
-        Assert.False(childAlive, "the shim's child outlived the cancellation");
+    private static bool IsRunning(int pid)
+    {
+        string stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        string text = File.ReadAllText(stat);
+        // Format: pid (comm) state ...
+        char state = text[text.LastIndexOf(')') + 2];
+        return state != 'Z' && state != 'X';
     }
 }

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using Amazon.RuntimeDependencies;
 using PoetryCaAuth.Platform;
+using PoetryCaAuth.Processes;
 
 namespace PoetryCaAuth.Credentials
 {
@@ -32,6 +35,16 @@ namespace PoetryCaAuth.Credentials
         string? ReadMfaCode(string profileName, string mfaSerial);
     }
 
+    /// <summary>A prompt that can also start a browser sign-in (IAM Identity Center) with the user.</summary>
+    public interface ISignInPrompt : ICredentialPrompt
+    {
+        /// <summary>False in a non-interactive session: a sign-in must then fail at once instead of waiting for nobody.</summary>
+        bool CanPrompt { get; }
+
+        /// <summary>Shows <paramref name="message"/> to the user right away, whatever the preference variables say.</summary>
+        void Notify(string message);
+    }
+
     /// <summary>
     /// Picks and loads AWS credentials in a documented order: explicit parameters beat the environment
     /// settings (POETRY_CA_AUTH_METHOD, POETRY_CA_DEFAULT_AWS_PROFILE), which beat AWS_* variables and the
@@ -39,19 +52,69 @@ namespace PoetryCaAuth.Credentials
     /// </summary>
     public sealed class AwsCredentialResolver
     {
+        /// <summary>The client name an IAM Identity Center sign-in registers (shown on the approval page).</summary>
+        public const string SsoClientName = "PoetryCaAuth";
+
         private readonly HostEnvironment _env;
         private readonly Dictionary<string, ResolvedCredentials> _cache = new Dictionary<string, ResolvedCredentials>();
+
+        static AwsCredentialResolver()
+        {
+            RegisterSdkClients();
+        }
 
         public AwsCredentialResolver(HostEnvironment env, ICredentialPrompt? prompt = null)
         {
             _env = env;
             Prompt = prompt;
+            Browser = new BrowserLauncher(env);
         }
 
         public ICredentialPrompt? Prompt { get; set; }
 
+        /// <summary>An MFA code given up front (-MfaCode); used instead of asking.</summary>
+        public string? MfaCode { get; set; }
+
+        /// <summary>Ends a wait for credentials (Ctrl+C).</summary>
+        public CancellationToken Cancel { get; set; }
+
+        /// <summary>
+        /// How long loading one profile's credentials may take, not counting time spent typing an answer: it
+        /// covers an IAM Identity Center sign-in in the browser and credential_process helpers that wait for one.
+        /// </summary>
+        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+        public IBrowserLauncher Browser { get; set; }
+
+        public IProcessRunner ProcessRunner { get; set; } = new ProcessRunner();
+
+        /// <summary>
+        /// The SDK finds its SSO and SSO OIDC clients by assembly name among ALL loaded assemblies, so an
+        /// AWS.Tools copy loaded by the session (another version, another load context) could be picked and
+        /// fail to cast. Registering factories for our own copies takes that lookup out of play. These clients
+        /// are unsigned (bearer token or none), so they need no credentials of their own.
+        /// </summary>
+        private static void RegisterSdkClients()
+        {
+            GlobalRuntimeDependencyRegistry.Instance.RegisterSSOClient(context =>
+            {
+                var config = new Amazon.SSO.AmazonSSOConfig { RegionEndpoint = context.SSOClientContextData.Region };
+                if (context.SSOClientContextData.ProxySettings != null) config.SetWebProxy(context.SSOClientContextData.ProxySettings);
+                return new Amazon.SSO.AmazonSSOClient(new AnonymousAWSCredentials(), config);
+            });
+            GlobalRuntimeDependencyRegistry.Instance.RegisterSSOOIDCClient(context =>
+            {
+                var config = new Amazon.SSOOIDC.AmazonSSOOIDCConfig { RegionEndpoint = context.SSOOIDCClientContextData.Region };
+                if (context.SSOOIDCClientContextData.ProxySettings != null) config.SetWebProxy(context.SSOOIDCClientContextData.ProxySettings);
+                return new Amazon.SSOOIDC.AmazonSSOOIDCClient(new AnonymousAWSCredentials(), config);
+            });
+        }
+
         /// <summary>Works out the method and profile from parameters, then the Python tool's settings, then AWS_*.</summary>
-        public AuthSelection Select(AuthMethod? method, string? profileName)
+        /// <param name="method">-AuthMethod, or null.</param>
+        /// <param name="profileName">The profile chosen for the source, or null.</param>
+        /// <param name="profileReason">Where <paramref name="profileName"/> came from, for the verbose narrative.</param>
+        public AuthSelection Select(AuthMethod? method, string? profileName, string? profileReason = null)
         {
             string? defaultProfile = _env.GetVariable("POETRY_CA_DEFAULT_AWS_PROFILE");
             string? envMethodText = _env.GetVariable("POETRY_CA_AUTH_METHOD");
@@ -62,7 +125,7 @@ namespace PoetryCaAuth.Credentials
                 methodReason = "POETRY_CA_AUTH_METHOD";
             }
 
-            string? profileReason = profileName != null ? "-ProfileName" : null;
+            profileReason = profileName != null ? profileReason ?? "-ProfileName" : null;
             if (profileName == null && defaultProfile != null)
             {
                 profileName = defaultProfile;
@@ -139,10 +202,9 @@ namespace PoetryCaAuth.Credentials
             {
                 AuthMethod.Environment => FromEnvironment(),
                 AuthMethod.None => FromDefaultChain(),
-                AuthMethod.Vault => throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "AuthMethodUnsupported",
-                    "The aws-vault method is not available in this version.", selection.ProfileName,
-                    "Use -AuthMethod Profile with a profile whose credential_process calls aws-vault."),
-                _ => FromProfile(selection.ProfileName!),
+                AuthMethod.Vault => FromVault(selection.ProfileName!),
+                AuthMethod.Sso => FromProfile(selection.ProfileName!, requireSso: true),
+                _ => FromProfile(selection.ProfileName!, requireSso: false),
             };
             _cache[selection.Key] = resolved;
             return resolved;
@@ -166,10 +228,24 @@ namespace PoetryCaAuth.Credentials
 
         private ResolvedCredentials FromDefaultChain()
         {
+            SdkProfileFiles.Follow(_env);
             try
             {
-                AWSCredentials credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
-                return new ResolvedCredentials(credentials.GetCredentials(), "the AWS SDK's default credential chain");
+                // A resolver of our own: the SDK's shared one keeps what it found for the life of the process,
+                // so a session whose environment changed (another role, another AWS_CONTAINER_* endpoint) would not see it.
+                using var resolver = new DefaultAWSCredentialsIdentityResolver();
+                ImmutableCredentials immutable = new InteractionPump().Run(() => resolver.ResolveIdentity(null).GetCredentials(), SignInTimeout, Cancel);
+                return new ResolvedCredentials(immutable, "the AWS SDK's default credential chain");
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled", "Loading AWS credentials was cancelled.", null, null, e);
+            }
+            catch (TimeoutException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.Timeout, "AwsCredentialsTimedOut",
+                    $"The AWS SDK's default credential chain found no credentials within {SignInTimeout.TotalSeconds:0} s.", null,
+                    "Set AWS_PROFILE or pass -ProfileName.", e);
             }
             catch (Exception e) when (!(e is PoetryCaAuthException))
             {
@@ -179,14 +255,41 @@ namespace PoetryCaAuth.Credentials
             }
         }
 
-        private ResolvedCredentials FromProfile(string profileName)
+        private ResolvedCredentials FromVault(string profileName)
         {
+            SdkProfileFiles.Follow(_env);
+            var chain = new CredentialProfileStoreChain();
+            if (chain.TryGetProfile(profileName, out CredentialProfile? profile) && profile?.Options.CredentialProcess is string process &&
+                process.IndexOf("aws-vault", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                // Calling aws-vault here as well would run it twice (and prompt twice): the SDK runs the profile's own process.
+                ResolvedCredentials viaProcess = FromProfile(profileName, requireSso: false);
+                return new ResolvedCredentials(viaProcess.Credentials, viaProcess.Description + ", whose credential_process already runs aws-vault");
+            }
+
+            var source = new AwsVaultCredentialSource(_env, ProcessRunner) { MfaCode = MfaCode };
+            VaultCredentials credentials = source.Get(profileName);
+            return new ResolvedCredentials(new ImmutableCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken),
+                $"aws-vault profile '{profileName}' ({source.LastDescription})");
+        }
+
+        private ResolvedCredentials FromProfile(string profileName, bool requireSso)
+        {
+            SdkProfileFiles.Follow(_env);
             var chain = new CredentialProfileStoreChain();
             if (!chain.TryGetProfile(profileName, out CredentialProfile? profile) || profile == null)
             {
                 throw new PoetryCaAuthException(ErrorKind.NotFound, "AwsProfileNotFound",
                     $"The AWS profile '{profileName}' was not found in {ConfigFiles()}.", profileName,
                     $"Create it with 'aws configure --profile {profileName}' or 'aws configure sso --profile {profileName}', or pass the name of an existing profile.");
+            }
+
+            bool isSso = IsSso(profile);
+            if (requireSso && !isSso)
+            {
+                throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "AwsProfileNotSso",
+                    $"The Sso method needs an IAM Identity Center profile, and AWS profile '{profileName}' has no sso_session or sso_start_url.",
+                    profileName, $"Set it up with 'aws configure sso --profile {profileName}', or use -AuthMethod Profile for other kinds of profile.");
             }
 
             if (!chain.TryGetAWSCredentials(profileName, out AWSCredentials? credentials) || credentials == null)
@@ -196,59 +299,198 @@ namespace PoetryCaAuth.Credentials
                     profileName, $"Check the [profile {profileName}] section of {ConfigFiles()}.");
             }
 
-            AttachMfaPrompt(profileName, credentials);
+            var pump = new InteractionPump();
+            var signIn = new SignInState();
+            Prepare(profileName, credentials, pump, signIn);
             try
             {
-                ImmutableCredentials immutable = credentials.GetCredentials();
-                return new ResolvedCredentials(immutable, $"profile '{profileName}'");
+                ImmutableCredentials immutable = pump.Run(credentials.GetCredentials, SignInTimeout, Cancel);
+                string description = isSso
+                    ? $"profile '{profileName}' (IAM Identity Center, {(signIn.Started ? "signed in just now" : "cached sign-in")})"
+                    : profile.Options.CredentialProcess != null ? $"profile '{profileName}' (credential_process)" : $"profile '{profileName}'";
+                return new ResolvedCredentials(immutable, description);
+            }
+            catch (TimeoutException)
+            {
+                throw isSso
+                    ? new PoetryCaAuthException(ErrorKind.Timeout, "AwsSsoLoginTimedOut",
+                        $"The IAM Identity Center sign-in for AWS profile '{profileName}' was not completed within {SignInTimeout.TotalSeconds:0} s.",
+                        profileName, $"Approve the request in the browser sooner, or sign in first with 'aws sso login --profile {profileName}', then retry.")
+                    : new PoetryCaAuthException(ErrorKind.Timeout, "AwsCredentialsTimedOut",
+                        $"Loading the credentials of AWS profile '{profileName}' took longer than {SignInTimeout.TotalSeconds:0} s.",
+                        profileName, profile.Options.CredentialProcess != null
+                            ? $"The credential_process of profile '{profileName}' may be waiting for input it cannot get here: run it by hand once."
+                            : $"Check the [profile {profileName}] section of {ConfigFiles()}.");
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled",
+                    $"Loading the credentials of AWS profile '{profileName}' was cancelled.", profileName, null, e);
             }
             catch (Exception e) when (!(e is PoetryCaAuthException))
             {
-                throw ProfileFailure(profileName, profile, e);
+                throw ProfileFailure(profileName, profile, isSso, signIn, e);
             }
         }
 
-        private void AttachMfaPrompt(string profileName, AWSCredentials credentials)
+        private static bool IsSso(CredentialProfile profile) =>
+            profile.Options.SsoStartUrl != null || profile.Options.SsoSession != null;
+
+        /// <summary>Records whether this load started a browser sign-in, for the narrative.</summary>
+        private sealed class SignInState
         {
-            if (credentials is AssumeRoleAWSCredentials assumeRole && assumeRole.Options?.MfaSerialNumber is string serial &&
-                assumeRole.Options.MfaTokenCodeCallback == null)
+            public bool Started;
+        }
+
+        /// <summary>
+        /// Gives the SDK's credential objects what they need to ask the user: IAM Identity Center credentials a
+        /// client name and (in an interactive session) permission to start a device sign-in; assume-role
+        /// credentials with mfa_serial an MFA-code callback. Source profiles of assume-role profiles get the same.
+        /// </summary>
+        private void Prepare(string profileName, AWSCredentials credentials, InteractionPump pump, SignInState signIn)
+        {
+            switch (credentials)
             {
-                assumeRole.Options.MfaTokenCodeCallback = () =>
-                    Prompt?.ReadMfaCode(profileName, serial) ??
-                    throw new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRequired",
-                        $"The AWS profile '{profileName}' needs an MFA code for {serial}, and none could be asked for.", profileName,
-                        "Pass -MfaCode, or run the command in an interactive session.");
+                case SSOAWSCredentials sso:
+                    sso.Options.ClientName = SsoClientName;
+                    var prompt = Prompt as ISignInPrompt;
+                    sso.Options.SupportsGettingNewToken = prompt?.CanPrompt == true;
+                    if (prompt != null && prompt.CanPrompt)
+                    {
+                        sso.Options.SsoVerificationCallback = arguments => ShowSignIn(profileName, sso, arguments, prompt, pump, signIn);
+                    }
+
+                    break;
+                case AssumeRoleAWSCredentials assumeRole:
+                    if (assumeRole.Options?.MfaSerialNumber is string serial && assumeRole.Options.MfaTokenCodeCallback == null)
+                    {
+                        assumeRole.Options.MfaTokenCodeCallback = () =>
+                            NullIfBlank(MfaCode) ?? NullIfBlank(pump.Invoke(() => Prompt?.ReadMfaCode(profileName, serial))) ??
+                            throw new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRequired",
+                                $"The AWS profile '{profileName}' needs an MFA code for {serial}, and none could be asked for (the session is non-interactive).",
+                                profileName, "Pass -MfaCode with the current code from the MFA device, or run the command in an interactive session.");
+                    }
+
+                    if (assumeRole.SourceCredentials != null)
+                    {
+                        Prepare(profileName, assumeRole.SourceCredentials, pump, signIn);
+                    }
+
+                    break;
             }
         }
 
-        private PoetryCaAuthException ProfileFailure(string profileName, CredentialProfile profile, Exception e)
+        /// <summary>Called by the SDK (on a worker thread) once the device sign-in has started.</summary>
+        private void ShowSignIn(string profileName, SSOAWSCredentials sso, SsoVerificationArguments arguments, ISignInPrompt prompt,
+            InteractionPump pump, SignInState signIn)
         {
-            if (e is PoetryCaAuthException known)
+            signIn.Started = true;
+            string url = arguments.VerificationUriComplete ?? arguments.VerificationUri ?? string.Empty;
+            bool opened = Browser.TryOpen(url, out string how);
+            string message =
+                $"AWS profile '{profileName}' needs an IAM Identity Center sign-in ({sso.StartUrl}).{Environment.NewLine}" +
+                (opened
+                    ? $"A browser was opened ({how}). If it did not open, or to use another device, visit:{Environment.NewLine}"
+                    : $"Open this address in a browser ({how}):{Environment.NewLine}") +
+                $"    {url}{Environment.NewLine}" +
+                $"and confirm the code: {arguments.UserCode}{Environment.NewLine}" +
+                $"Waiting up to {SignInTimeout.TotalMinutes:0.#} min for the approval (Ctrl+C stops).";
+            pump.Invoke(() =>
             {
-                return known;
-            }
+                prompt.Notify(message);
+                return true;
+            });
+        }
 
-            // The SDK nests our own prompt exception inside its own when the MFA callback fails.
-            for (Exception? inner = e.InnerException; inner != null; inner = inner.InnerException)
+        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+
+        private PoetryCaAuthException ProfileFailure(string profileName, CredentialProfile profile, bool isSso, SignInState signIn, Exception e)
+        {
+            // The SDK wraps our own callback exceptions (MFA) in its own.
+            for (Exception? inner = e; inner != null; inner = inner.InnerException)
             {
                 if (inner is PoetryCaAuthException nested) return nested;
             }
 
-            bool isSso = profile.Options.SsoStartUrl != null || profile.Options.SsoSession != null;
+            string detail = SecretScrubber.Scrub(Describe(e));
+            string? serviceError = null;
+            for (Exception? inner = e; inner != null; inner = inner.InnerException)
+            {
+                if (inner is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
+                {
+                    serviceError = service.ErrorCode;
+                }
+            }
+
+            if (isSso)
+            {
+                string session = profile.Options.SsoSession != null ? $" (session '{profile.Options.SsoSession}')" : string.Empty;
+                if (serviceError == "ForbiddenException")
+                {
+                    return new PoetryCaAuthException(ErrorKind.PermissionDenied, "AwsSsoRoleAccessDenied",
+                        $"The IAM Identity Center user of AWS profile '{profileName}' may not use role '{profile.Options.SsoRoleName}' in account {profile.Options.SsoAccountId}: {detail}",
+                        profileName, $"Check sso_account_id and sso_role_name of [profile {profileName}], or ask for that permission set.", e);
+                }
+
+                if (serviceError == "AccessDeniedException")
+                {
+                    return new PoetryCaAuthException(ErrorKind.Authentication, "AwsSsoLoginFailed",
+                        $"The IAM Identity Center sign-in for AWS profile '{profileName}'{session} was declined: {detail}", profileName,
+                        "Start again and approve the request in the browser.", e);
+                }
+
+                if (detail.IndexOf("Device code has expired", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return new PoetryCaAuthException(ErrorKind.Timeout, "AwsSsoLoginTimedOut",
+                        $"The IAM Identity Center sign-in for AWS profile '{profileName}'{session} was not approved before its code expired.",
+                        profileName, $"Approve the request in the browser sooner, or sign in first with 'aws sso login --profile {profileName}'.", e);
+                }
+
+                if (!signIn.Started && (serviceError == "UnauthorizedException" ||
+                    detail.IndexOf("SSO Token", StringComparison.OrdinalIgnoreCase) >= 0))
+                {
+                    bool canPrompt = (Prompt as ISignInPrompt)?.CanPrompt == true;
+                    return new PoetryCaAuthException(ErrorKind.Authentication, "AwsSsoLoginRequired",
+                        $"The IAM Identity Center sign-in for AWS profile '{profileName}'{session} is missing or has expired" +
+                        (canPrompt ? $": {detail}" : ", and a new one cannot be started because this session is non-interactive."),
+                        profileName, $"Sign in with 'aws sso login --profile {profileName}' (or run this command in an interactive PowerShell), then retry.", e);
+                }
+            }
+
+            if (profile.Options.CredentialProcess != null && !isSso)
+            {
+                return new PoetryCaAuthException(ErrorKind.Authentication, "AwsCredentialProcessFailed",
+                    $"The credential_process of AWS profile '{profileName}' failed: {detail}", profileName,
+                    $"Run the credential_process command of [profile {profileName}] by hand to see why it fails.", e);
+            }
+
+            if (detail.IndexOf("MultiFactorAuthentication", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRejected",
+                    $"The MFA code for AWS profile '{profileName}' ({profile.Options.MfaSerial}) was not accepted: {detail}", profileName,
+                    "Retry with the current code from the MFA device (each code can be used once).", e);
+            }
+
             string action = isSso
                 ? $"Sign in again with 'aws sso login --profile {profileName}', then retry."
-                : profile.Options.CredentialProcess != null
-                    ? $"Run the credential_process of profile '{profileName}' by hand to see why it fails."
-                    : $"Check the [profile {profileName}] section of {ConfigFiles()}.";
+                : $"Check the [profile {profileName}] section of {ConfigFiles()}.";
             return new PoetryCaAuthException(ErrorKind.Authentication, "AwsProfileCredentialsFailed",
-                $"Could not get credentials from AWS profile '{profileName}': {e.Message}", profileName, action, e);
+                $"Could not get credentials from AWS profile '{profileName}': {detail}", profileName, action, e);
         }
 
-        private string ConfigFiles()
+        /// <summary>The SDK's message and those of its causes, which often say more ("Error calling AssumeRole" + why).</summary>
+        private static string Describe(Exception e)
         {
-            string config = _env.GetVariable("AWS_CONFIG_FILE") ?? _env.Combine(_env.HomeDirectory, ".aws", "config");
-            string credentials = _env.GetVariable("AWS_SHARED_CREDENTIALS_FILE") ?? _env.Combine(_env.HomeDirectory, ".aws", "credentials");
-            return $"'{config}' or '{credentials}'";
+            var parts = new List<string>();
+            for (Exception? inner = e; inner != null && parts.Count < 4; inner = inner.InnerException)
+            {
+                string text = inner.Message.Trim();
+                if (text.Length > 0 && !parts.Contains(text)) parts.Add(text);
+            }
+
+            return string.Join(": ", parts);
         }
+
+        private string ConfigFiles() => $"'{SdkProfileFiles.ConfigFile(_env)}' or '{SdkProfileFiles.CredentialsFile(_env)}'";
     }
 }

@@ -13,16 +13,21 @@ namespace PoetryCaAuth.Refresh
     /// <summary>One source to refresh, with the per-source settings the pipeline may carry.</summary>
     public sealed class RefreshItem
     {
-        public RefreshItem(CodeArtifactRepository repository, string? profileName = null, string? endpointUrl = null)
+        public RefreshItem(CodeArtifactRepository repository, string? profileName = null, string? endpointUrl = null,
+            string? profileReason = null)
         {
             Repository = repository;
             ProfileName = profileName;
             EndpointUrl = endpointUrl;
+            ProfileReason = profileReason;
         }
 
         public CodeArtifactRepository Repository { get; }
         public string? ProfileName { get; }
         public string? EndpointUrl { get; }
+
+        /// <summary>Where ProfileName came from (e.g. a key of the -ProfileName table), for the verbose narrative.</summary>
+        public string? ProfileReason { get; }
     }
 
     public sealed class RefreshOptions
@@ -90,8 +95,9 @@ namespace PoetryCaAuth.Refresh
                 CodeArtifactRepository repo = item.Repository;
                 try
                 {
-                    AuthSelection selection = _credentials.Select(options.Method,
-                        NullIfEmpty(item.ProfileName) ?? NullIfEmpty(repo.ProfileName));
+                    AuthSelection selection = NullIfEmpty(item.ProfileName) != null
+                        ? _credentials.Select(options.Method, item.ProfileName, item.ProfileReason)
+                        : _credentials.Select(options.Method, NullIfEmpty(repo.ProfileName), "the source's ProfileName");
                     ResolvedCredentials credentials = _credentials.Resolve(selection);
                     Uri endpoint = CodeArtifactEndpoint.Resolve(repo.Region, item.EndpointUrl, _env, out string endpointSource);
                     string key = string.Join("|", repo.Domain, repo.DomainOwner, repo.Region, endpoint.AbsoluteUri, credentials.IdentityKey);

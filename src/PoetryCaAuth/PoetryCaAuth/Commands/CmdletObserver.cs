@@ -2,13 +2,14 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Runtime.InteropServices;
 using PoetryCaAuth.Credentials;
+using PoetryCaAuth.Platform;
 using PoetryCaAuth.Refresh;
 using PoetryCaAuth.Targets;
 
 namespace PoetryCaAuth.Commands
 {
     /// <summary>Relays Core's narrative, questions and progress to the PowerShell host, on the pipeline thread.</summary>
-    internal sealed class CmdletObserver : IRefreshObserver, ICredentialPrompt, IWorkflowCommandWriter
+    internal sealed class CmdletObserver : IRefreshObserver, ISignInPrompt, IWorkflowCommandWriter
     {
         private readonly PSCmdlet _cmdlet;
         private readonly string _activity;
@@ -18,9 +19,6 @@ namespace PoetryCaAuth.Commands
             _cmdlet = cmdlet;
             _activity = activity;
         }
-
-        /// <summary>A code given with -MfaCode; used instead of asking.</summary>
-        public string? MfaCode { get; set; }
 
         public void Verbose(string message) => _cmdlet.WriteVerbose(message);
 
@@ -62,12 +60,25 @@ namespace PoetryCaAuth.Commands
             System.Console.Out.WriteLine(line);
             System.Console.Out.Flush();
         }
+        /// Whether a person can answer: not in 'pwsh -NonInteractive' (nor powershell.exe -NonInteractive), and
+        /// not in a host without a user interface (the PowerShell SDK's default host).
+        /// </summary>
+        public bool CanPrompt =>
+            _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" &&
+            !(IsConsoleHost && PowerShellCommandLine.StartedNonInteractive(System.Environment.GetCommandLineArgs()));
+
+        // -NonInteractive configures the console host only; other hosts (remoting, editors, custom) answer for themselves.
+        private bool IsConsoleHost => _cmdlet.Host?.Name == "ConsoleHost";
+
+        /// <summary>Written like Write-Host: shown by the host whatever $InformationPreference says, and capturable as stream 6.</summary>
+        public void Notify(string message) =>
+            _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
 
         public string? ReadMfaCode(string profileName, string mfaSerial)
         {
-            if (!string.IsNullOrEmpty(MfaCode)) return MfaCode;
             PSHostUserInterface? ui = _cmdlet.Host?.UI;
-            if (ui == null) return null;
+            // The console host cannot read hidden input from a redirected stdin (pwsh ends the script instead).
+            if (ui == null || !CanPrompt || (IsConsoleHost && System.Console.IsInputRedirected)) return null;
             try
             {
                 ui.Write($"MFA code for {mfaSerial} (AWS profile '{profileName}'): ");

@@ -72,11 +72,30 @@ namespace PoetryCaAuth.Commands
         [Parameter]
         public AuthMethod? AuthMethod { get; set; }
 
-        /// <summary>The AWS profile to use.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The AWS profile to use: one name for every source, or a hashtable from source names (wildcards
+        /// allowed), DOMAIN-ACCOUNT, domains or 12-digit accounts to profile names ('*' for the rest), most
+        /// specific key first. A ProfileName on a piped object wins over both. Works from $PSDefaultParameterValues.
+        /// </summary>
+        [Parameter]
         [Alias("AWSProfileName")]
         [ArgumentCompleter(typeof(Completers.AwsProfileNameCompleter))]
-        public string? ProfileName { get; set; }
+        public object? ProfileName { get; set; }
+
+        /// <summary>
+        /// The current code of the MFA device, for profiles with mfa_serial (and aws-vault profiles that need
+        /// one); without it the code is asked for, or a non-interactive session gets an error.
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^[0-9]{6}$")]
+        public string? MfaCode { get; set; }
+
+        /// <summary>
+        /// The piped object itself, so its ProfileName is honoured even when -ProfileName is bound (for example
+        /// from $PSDefaultParameterValues, which PowerShell would otherwise let win over the pipeline).
+        /// </summary>
+        [Parameter(ParameterSetName = RepositorySet, ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
 
         /// <summary>Token lifetime in seconds: 0 (the role session's) or 900 to 43200.</summary>
         [Parameter]
@@ -149,6 +168,21 @@ namespace PoetryCaAuth.Commands
         [Parameter(ParameterSetName = RepositorySet, ValueFromPipelineByPropertyName = true)]
         public SourceOrigin? Origin { get; set; }
 
+        private ProfileSetting? _profileSetting;
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                // Read before any pipeline binding: this is the command line's or $PSDefaultParameterValues' value.
+                _profileSetting = ProfileSetting.FromValue(ProfileName is PSObject wrapped ? wrapped.BaseObject : ProfileName);
+            }
+            catch (PoetryCaAuthException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+            }
+        }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName != RepositorySet)
@@ -160,7 +194,7 @@ namespace PoetryCaAuth.Commands
             CodeArtifactRepository? repository = FromBoundProperties(name);
             if (repository != null)
             {
-                _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+                _items.Add(NewItem(repository, PipedProfileName()));
             }
         }
 
@@ -171,7 +205,7 @@ namespace PoetryCaAuth.Commands
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
                 {
-                    _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+                    _items.Add(NewItem(repository, repository.ProfileName));
                 }
             }
 
@@ -211,7 +245,8 @@ namespace PoetryCaAuth.Commands
 
             PoetryTarget? poetryTarget = variableTarget == null ? new PoetryTarget(CreatePoetryStore(env)) : null;
             ICredentialTarget target = (ICredentialTarget?)variableTarget ?? poetryTarget!;
-            var refresher = new TokenRefresher(env, new AwsCredentialResolver(env, observer),
+            var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token };
+            var refresher = new TokenRefresher(env, resolver,
                 new CodeArtifactClient(new CodeArtifactClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }));
             var options = new RefreshOptions
             {
@@ -346,6 +381,27 @@ namespace PoetryCaAuth.Commands
         protected override void StopProcessing() => _stopping.Cancel();
 
         public void Dispose() => _stopping.Dispose();
+
+        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName)
+        {
+            (string? profile, string? reason) = ProfileSetting.Choose(_profileSetting, repository, ownProfileName);
+            return new RefreshItem(repository, profile, EndpointUrl, reason);
+        }
+
+        /// <summary>The ProfileName (or AWSProfileName) property of the piped object, if it has a non-empty one.</summary>
+        private string? PipedProfileName()
+        {
+            if (InputObject == null) return null;
+            foreach (string property in new[] { "ProfileName", "AWSProfileName" })
+            {
+                if (InputObject.Properties[property]?.Value is object value && value.ToString() is string text && text.Trim().Length > 0)
+                {
+                    return text.Trim();
+                }
+            }
+
+            return null;
+        }
 
         private PoetryCredentialStore CreatePoetryStore(HostEnvironment env)
         {
