@@ -120,18 +120,19 @@ public sealed class TokenRefresherTests
     }
 
     [Fact]
-    public void WhatIf_StoresNothing_AndSaysWhatItWouldDo()
+    public void WhatIf_StoresNothing_AsksNothingOfAws_AndSaysWhatItWouldDo()
     {
         _observer.Allow = false;
 
-        var (outcomes, _, _) = Run(Item("a", "d1"), Item("b", "d2"));
+        var (outcomes, handler, _) = Run(Item("a", "d1"), Item("b", "d2"));
 
         Assert.Empty(_target.Stored);
+        Assert.Empty(handler.Requests);
         Assert.All(outcomes, o =>
         {
             Assert.Equal(RefreshAction.WhatIf, o.Result.Action);
             Assert.Null(o.Error);
-            Assert.Contains("Would store", o.Result.Message);
+            Assert.Contains("Would fetch a token and store it in http-basic.", o.Result.Message);
         });
         Assert.Equal(new[] { "http-basic.a", "http-basic.b" }, _observer.ShouldProcessTargets);
     }

@@ -35,6 +35,28 @@ namespace PoetryCaAuth.Discovery
         private static readonly Regex RepositoryName = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$",
             RegexOptions.CultureInvariant);
 
+        private static readonly Regex DomainName = new Regex("^[a-z][a-z0-9-]{0,48}[a-z0-9]$", RegexOptions.CultureInvariant);
+        private static readonly Regex AccountId = new Regex("^[0-9]{12}$", RegexOptions.CultureInvariant);
+        private static readonly Regex RegionName = new Regex("^" + Region + "$", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Checks domain, owner and region given directly (not from a URL), after trimming them and lower-casing the
+        /// domain and region, as CodeArtifact names are. Returns null when they are valid, else what is wrong.
+        /// </summary>
+        public static string? CheckParts(ref string domain, ref string domainOwner, ref string region)
+        {
+            domain = domain.Trim().ToLowerInvariant();
+            domainOwner = domainOwner.Trim();
+            region = region.Trim().ToLowerInvariant();
+            if (!DomainName.IsMatch(domain))
+                return $"'{domain}' is not a CodeArtifact domain name (2-50 lower-case letters, digits and hyphens, starting with a letter)";
+            if (!AccountId.IsMatch(domainOwner))
+                return $"'{domainOwner}' is not a 12-digit AWS account id";
+            if (!RegionName.IsMatch(region))
+                return $"'{region}' is not an AWS region name such as us-west-2";
+            return null;
+        }
+
         /// <summary>Parses <paramref name="url"/>; returns null with a reason when it is not a CodeArtifact PyPI URL.</summary>
         public static CodeArtifactAddress? TryParse(string? url, out string reason)
         {

@@ -87,12 +87,28 @@ namespace PoetryCaAuth.Refresh
         private IEnumerable<RefreshOutcome> RefreshItems(IReadOnlyList<RefreshItem> items, ICredentialTarget target,
             RefreshOptions options, IRefreshObserver observer)
         {
+            // 0. Ask first (-WhatIf, -Confirm): a declined source costs no sign-in, no request and no prompt.
+            var declined = new HashSet<RefreshItem>();
+            foreach (RefreshItem item in items)
+            {
+                if (!observer.ShouldProcess(target.DescribeTarget(item.Repository), target.ActionDescription))
+                {
+                    declined.Add(item);
+                }
+            }
+
             // 1. Credentials and grouping, on this thread: resolving may prompt (MFA) through the host.
             var plans = new List<(RefreshItem Item, TokenGroup? Group, PoetryCaAuthException? Error)>();
             var groups = new Dictionary<string, TokenGroup>(StringComparer.Ordinal);
             foreach (RefreshItem item in items)
             {
                 CodeArtifactRepository repo = item.Repository;
+                if (declined.Contains(item))
+                {
+                    plans.Add((item, null, null));
+                    continue;
+                }
+
                 try
                 {
                     AuthSelection selection = NullIfEmpty(item.ProfileName) != null
@@ -136,6 +152,15 @@ namespace PoetryCaAuth.Refresh
                 CodeArtifactRepository repo = plan.Item.Repository;
                 observer.Progress(completed++, items.Count, $"Source '{repo.Name}'");
                 TokenRefreshResult result = NewResult(repo, plan.Group, target);
+                string targetText = target.DescribeTarget(repo);
+                if (declined.Contains(plan.Item))
+                {
+                    result.Action = RefreshAction.WhatIf;
+                    result.Message = $"Would fetch a token and store it in {targetText}.";
+                    yield return new RefreshOutcome(repo, result, null);
+                    continue;
+                }
+
                 PoetryCaAuthException? error = plan.Error ?? plan.Group?.Error;
                 if (error != null)
                 {
@@ -147,14 +172,6 @@ namespace PoetryCaAuth.Refresh
 
                 TokenGroup group = plan.Group!;
                 result.Expiration = group.Token!.Expiration;
-                string targetText = target.DescribeTarget(repo);
-                if (!observer.ShouldProcess(targetText, target.ActionDescription))
-                {
-                    result.Action = RefreshAction.WhatIf;
-                    result.Message = $"Would store a token valid until {group.Token.Expiration:u} in {targetText}.";
-                    yield return new RefreshOutcome(repo, result, null);
-                    continue;
-                }
 
                 try
                 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using PoetryCaAuth.CodeArtifact;
@@ -43,19 +44,16 @@ namespace PoetryCaAuth.Commands
         public string[] Name { get; set; } = Array.Empty<string>();
 
         /// <summary>The CodeArtifact domain.</summary>
-        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Domain { get; set; } = string.Empty;
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        public string? Domain { get; set; }
 
         /// <summary>The 12-digit AWS account that owns the domain.</summary>
-        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string DomainOwner { get; set; } = string.Empty;
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        public string? DomainOwner { get; set; }
 
         /// <summary>The AWS region of the domain.</summary>
-        [Parameter(ParameterSetName = DomainSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Region { get; set; } = string.Empty;
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        public string? Region { get; set; }
 
         /// <summary>The CodeArtifact repository name; with it the result's IndexUrl is filled in.</summary>
         [Parameter(ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
@@ -69,10 +67,27 @@ namespace PoetryCaAuth.Commands
         [Parameter]
         public AuthMethod? AuthMethod { get; set; }
 
-        /// <summary>The AWS profile to use.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The AWS profile to use: one name for every source, or a hashtable from source names (wildcards
+        /// allowed), DOMAIN-ACCOUNT, domains or 12-digit accounts to profile names ('*' for the rest). A
+        /// ProfileName on a piped object wins over both.
+        /// </summary>
+        [Parameter]
         [Alias("AWSProfileName")]
-        public string? ProfileName { get; set; }
+        [ArgumentCompleter(typeof(Completers.AwsProfileNameCompleter))]
+        public object? ProfileName { get; set; }
+
+        /// <summary>The current code of the MFA device, for profiles with mfa_serial; without it the code is asked for.</summary>
+        [Parameter]
+        [ValidatePattern("^[0-9]{6}$")]
+        public string? MfaCode { get; set; }
+
+        /// <summary>The piped object itself: hashtables and objects whose own Name or ProfileName must be honoured.</summary>
+        [Parameter(ParameterSetName = DomainSet, ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        private ProfileSetting? _profileSetting;
+        private string[]? _nameFilter;
 
         /// <summary>Token lifetime in seconds: 0 (the role session's) or 900 to 43200.</summary>
         [Parameter]
@@ -88,6 +103,23 @@ namespace PoetryCaAuth.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 15;
 
+        protected override void BeginProcessing()
+        {
+            if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
+            {
+                _nameFilter = Name;
+            }
+
+            try
+            {
+                _profileSetting = ProfileSetting.FromValue(ProfileName is PSObject wrapped ? wrapped.BaseObject : ProfileName);
+            }
+            catch (PoetryCaAuthException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+            }
+        }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName != DomainSet)
@@ -95,30 +127,43 @@ namespace PoetryCaAuth.Commands
                 return;
             }
 
-            string name = Name.Length > 0 && !string.IsNullOrWhiteSpace(Name[0]) ? Name[0]
-                : !string.IsNullOrWhiteSpace(Repository) ? Repository! : Domain;
-            CodeArtifactRepository? repository = RepositoryBinding.FromProperties(this, name, null, Domain, DomainOwner, Region, Repository);
-            if (repository == null)
+            var bound = new SourceFields
             {
-                return;
-            }
-
-            // The URL only supplies the index URL; a URL that is not CodeArtifact's is still not ours to embed a token in.
-            if (!string.IsNullOrWhiteSpace(Url) && CodeArtifactUrlParser.TryParse(Url!, out _) != null)
+                Name = _nameFilter == null && Name.Length > 0 ? Name[0] : null,
+                Url = Url,
+                Domain = Domain,
+                DomainOwner = DomainOwner,
+                Region = Region,
+                Repository = Repository,
+                EndpointUrl = EndpointUrl,
+            };
+            SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
+            CodeArtifactRepository? repository = RepositoryBinding.ToRepository(this, fields, _nameFilter);
+            if (repository != null && !RepositoryBinding.IsDuplicate(this, _items.Select(i => i.Repository), repository))
             {
-                repository.Url = RepositoryDiscovery.Redact(Url!);
+                _items.Add(NewItem(repository, fields.ProfileName, fields.EndpointUrl));
             }
+        }
 
-            _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName, string? endpointUrl)
+        {
+            (string? profile, string? reason) = ProfileSetting.Choose(_profileSetting, repository, ownProfileName);
+            return new RefreshItem(repository, profile, endpointUrl, reason);
         }
 
         protected override void EndProcessing()
         {
+            if (MyInvocation.ExpectingInput && _items.Count == 0)
+            {
+                WriteVerbose("No usable source was piped in, so no token was fetched.");
+                return;
+            }
+
             if (ParameterSetName == DiscoverSet)
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
                 {
-                    _items.Add(new RefreshItem(repository, ProfileName, EndpointUrl));
+                    _items.Add(NewItem(repository, repository.ProfileName, EndpointUrl));
                 }
 
                 if (_items.Count == 0)
@@ -137,7 +182,8 @@ namespace PoetryCaAuth.Commands
             var env = HostEnvironment.Current;
             var observer = new CmdletObserver(this, "Getting CodeArtifact tokens");
             var capture = new TokenCaptureTarget();
-            var refresher = new TokenRefresher(env, new AwsCredentialResolver(env, observer),
+            var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token };
+            var refresher = new TokenRefresher(env, resolver,
                 new CodeArtifactClient(new CodeArtifactClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }));
             var options = new RefreshOptions { Method = AuthMethod, DurationSeconds = DurationSecond, Cancel = _stopping.Token };
             try

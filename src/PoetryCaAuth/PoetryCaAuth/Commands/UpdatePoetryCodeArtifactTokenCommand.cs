@@ -43,7 +43,7 @@ namespace PoetryCaAuth.Commands
 
         /// <summary>Discovery: names of sources to refresh (wildcards). Pipeline: the source's name in Poetry.</summary>
         [Parameter(ParameterSetName = DiscoverSet)]
-        [Parameter(ParameterSetName = RepositorySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RepositorySet, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(Completers.PoetrySourceNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
@@ -170,8 +170,22 @@ namespace PoetryCaAuth.Commands
 
         private ProfileSetting? _profileSetting;
 
+        // -Name typed on the command line while sources are piped in: a filter over the piped sources' names.
+        private string[]? _nameFilter;
+
         protected override void BeginProcessing()
         {
+            if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
+            {
+                _nameFilter = Name;
+            }
+            else if (ParameterSetName == RepositorySet && Name.Length > 1)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("NameAmbiguous", ErrorCategory.InvalidArgument, Name,
+                    "-Name gives the one source that -Url or -Domain describe; it cannot take several names here.",
+                    "Give one name, or pipe several sources in (for example from Import-Csv)."));
+            }
+
             try
             {
                 // Read before any pipeline binding: this is the command line's or $PSDefaultParameterValues' value.
@@ -190,30 +204,52 @@ namespace PoetryCaAuth.Commands
                 return;
             }
 
-            string name = Name.Length > 0 ? Name[0] : string.Empty;
-            CodeArtifactRepository? repository = FromBoundProperties(name);
-            if (repository != null)
+            var bound = new SourceFields
             {
-                _items.Add(NewItem(repository, PipedProfileName()));
+                Name = _nameFilter == null && Name.Length > 0 ? Name[0] : null,
+                Url = Url,
+                Domain = Domain,
+                DomainOwner = DomainOwner,
+                Region = Region,
+                Repository = Repository,
+                EndpointUrl = EndpointUrl,
+                Origin = Origin,
+            };
+            // The piped object itself: hashtables never bind by property name, and a -Name on the command line
+            // would otherwise hide each object's own name.
+            SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
+            CodeArtifactRepository? repository = RepositoryBinding.ToRepository(this, fields, _nameFilter);
+            if (repository != null && !RepositoryBinding.IsDuplicate(this, _items.Select(i => i.Repository), repository))
+            {
+                _items.Add(NewItem(repository, fields.ProfileName, fields.EndpointUrl));
             }
         }
 
         protected override void EndProcessing()
         {
             CheckTargetParameters();
+            if (MyInvocation.ExpectingInput && _items.Count == 0)
+            {
+                // Something was piped in, even if nothing usable came through: never fall back to discovery.
+                WriteVerbose("No usable source was piped in, so nothing was refreshed.");
+                return;
+            }
+
             if (ParameterSetName == DiscoverSet)
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
                 {
-                    _items.Add(NewItem(repository, repository.ProfileName));
+                    _items.Add(NewItem(repository, repository.ProfileName, EndpointUrl));
                 }
             }
 
             List<RefreshItem> items = SelectForTarget(_items);
             if (items.Count == 0)
             {
-                WriteWarning("No CodeArtifact sources were found, so nothing was refreshed. Run the command in a Poetry project whose " +
-                             "[[tool.poetry.source]] points at CodeArtifact, or pipe in Get-CodeArtifactRepository -Url <url>.");
+                WriteWarning(Name.Length > 0 && ParameterSetName == DiscoverSet
+                    ? $"No CodeArtifact source matches -Name {string.Join(", ", Name)}, so nothing was refreshed. Get-CodeArtifactRepository lists the sources found."
+                    : "No CodeArtifact sources were found, so nothing was refreshed. Run the command in a Poetry project whose " +
+                      "[[tool.poetry.source]] points at CodeArtifact, or pipe in Get-CodeArtifactRepository -Url <url>.");
                 return;
             }
 
@@ -382,26 +418,12 @@ namespace PoetryCaAuth.Commands
 
         public void Dispose() => _stopping.Dispose();
 
-        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName)
+        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName, string? endpointUrl)
         {
             (string? profile, string? reason) = ProfileSetting.Choose(_profileSetting, repository, ownProfileName);
-            return new RefreshItem(repository, profile, EndpointUrl, reason);
+            return new RefreshItem(repository, profile, endpointUrl, reason);
         }
 
-        /// <summary>The ProfileName (or AWSProfileName) property of the piped object, if it has a non-empty one.</summary>
-        private string? PipedProfileName()
-        {
-            if (InputObject == null) return null;
-            foreach (string property in new[] { "ProfileName", "AWSProfileName" })
-            {
-                if (InputObject.Properties[property]?.Value is object value && value.ToString() is string text && text.Trim().Length > 0)
-                {
-                    return text.Trim();
-                }
-            }
-
-            return null;
-        }
 
         private PoetryCredentialStore CreatePoetryStore(HostEnvironment env)
         {
@@ -421,7 +443,5 @@ namespace PoetryCaAuth.Commands
             return new PoetryCredentialStore(location, new ProcessRunner(), env) { NoKeyring = NoKeyring.IsPresent };
         }
 
-        private CodeArtifactRepository? FromBoundProperties(string name) =>
-            RepositoryBinding.FromProperties(this, name, Url, Domain, DomainOwner, Region, Repository, Origin ?? SourceOrigin.Url);
     }
 }
