@@ -35,6 +35,12 @@ internal sealed class FakeHostEnvironment : HostEnvironment
     public override string? GetVariable(string name) =>
         Variables.TryGetValue(name, out string? value) && value.Length > 0 ? value : null;
 
+    /// <summary>Pretend files are executable unless listed here; real files (UseRealFileSystem) ask the OS.</summary>
+    public HashSet<string> NotExecutable { get; } = new(StringComparer.Ordinal);
+
+    public override bool IsExecutable(string path) =>
+        !NotExecutable.Contains(path) && (UseRealFileSystem ? base.IsExecutable(path) : Files.Contains(path));
+
     public override bool FileExists(string path)
     {
         Probed.Add(path);

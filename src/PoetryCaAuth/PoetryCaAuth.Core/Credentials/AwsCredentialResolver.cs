@@ -125,11 +125,18 @@ namespace PoetryCaAuth.Credentials
                 methodReason = "POETRY_CA_AUTH_METHOD";
             }
 
+            bool explicitProfile = profileName != null;
             profileReason = profileName != null ? profileReason ?? "-ProfileName" : null;
             if (profileName == null && defaultProfile != null)
             {
                 profileName = defaultProfile;
                 profileReason = "POETRY_CA_DEFAULT_AWS_PROFILE";
+            }
+
+            // A profile named by a parameter beats a method that only the environment chose (parameters first).
+            if (explicitProfile && methodReason == "POETRY_CA_AUTH_METHOD" && (method == AuthMethod.Environment || method == AuthMethod.None))
+            {
+                return new AuthSelection(AuthMethod.Profile, profileName, profileReason + ", over POETRY_CA_AUTH_METHOD");
             }
 
             switch (method)
@@ -141,15 +148,25 @@ namespace PoetryCaAuth.Credentials
                         return new AuthSelection(AuthMethod.Profile, profileName, profileReason!);
                     }
 
-                    if (_env.GetVariable("AWS_ACCESS_KEY_ID") != null && _env.GetVariable("AWS_SECRET_ACCESS_KEY") != null)
+                    bool hasKey = _env.GetVariable("AWS_ACCESS_KEY_ID") != null, hasSecret = _env.GetVariable("AWS_SECRET_ACCESS_KEY") != null;
+                    if (hasKey && hasSecret)
                     {
                         return new AuthSelection(AuthMethod.Environment, null, "AWS_ACCESS_KEY_ID is set");
                     }
+
 
                     string? awsProfile = _env.GetVariable("AWS_PROFILE");
                     if (awsProfile != null)
                     {
                         return new AuthSelection(AuthMethod.Profile, awsProfile, "AWS_PROFILE");
+                    }
+
+                    // Half a key pair and nothing else to go on: say so, rather than let the SDK's chain fail obscurely.
+                    if (hasKey != hasSecret)
+                    {
+                        throw new PoetryCaAuthException(ErrorKind.Authentication, "AwsEnvironmentCredentialsIncomplete",
+                            $"{(hasKey ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY")} is set but {(hasKey ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID")} is not.",
+                            null, "Set both (and AWS_SESSION_TOKEN for temporary keys), or remove the one that is set to use a profile instead.");
                     }
 
                     return new AuthSelection(AuthMethod.None, null, "the AWS SDK's default credential chain");
@@ -168,7 +185,7 @@ namespace PoetryCaAuth.Credentials
                     }
 
                     return new AuthSelection(method.Value, profileName ?? "default",
-                        profileReason ?? (profileName != null ? "AWS_PROFILE" : "the default profile"));
+                        profileReason ?? (profileName != null ? "AWS_PROFILE" : "no profile was named (-ProfileName, POETRY_CA_DEFAULT_AWS_PROFILE, AWS_PROFILE), so 'default'"));
             }
         }
 
@@ -223,7 +240,7 @@ namespace PoetryCaAuth.Credentials
 
             // Long-term keys have no session token; sending an empty one would make AWS reject the request.
             return new ResolvedCredentials(new ImmutableCredentials(accessKey, secretKey, _env.GetVariable("AWS_SESSION_TOKEN")),
-                "environment variables (AWS_ACCESS_KEY_ID " + accessKey + ")");
+                "environment variables (access key " + accessKey + ")");
         }
 
         private ResolvedCredentials FromDefaultChain()
@@ -255,11 +272,28 @@ namespace PoetryCaAuth.Credentials
             }
         }
 
-        private ResolvedCredentials FromVault(string profileName)
+        /// <summary>Looks a profile up, turning the SDK's parse failure of a malformed file into an error that names it.</summary>
+        private CredentialProfileStoreChain LookUp(string profileName, out CredentialProfile? profile)
         {
             SdkProfileFiles.Follow(_env);
             var chain = new CredentialProfileStoreChain();
-            if (chain.TryGetProfile(profileName, out CredentialProfile? profile) && profile?.Options.CredentialProcess is string process &&
+            try
+            {
+                if (!chain.TryGetProfile(profileName, out profile)) profile = null;
+                return chain;
+            }
+            catch (System.IO.InvalidDataException e)
+            {
+                throw new PoetryCaAuthException(ErrorKind.InvalidData, "AwsConfigInvalid",
+                    $"An AWS config file cannot be read: {e.Message}", profileName,
+                    $"Fix that line (a section header looks like [profile NAME]) in {ConfigFiles()}.", e);
+            }
+        }
+
+        private ResolvedCredentials FromVault(string profileName)
+        {
+            LookUp(profileName, out CredentialProfile? profile);
+            if (profile?.Options.CredentialProcess is string process &&
                 process.IndexOf("aws-vault", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 // Calling aws-vault here as well would run it twice (and prompt twice): the SDK runs the profile's own process.
@@ -275,9 +309,8 @@ namespace PoetryCaAuth.Credentials
 
         private ResolvedCredentials FromProfile(string profileName, bool requireSso)
         {
-            SdkProfileFiles.Follow(_env);
-            var chain = new CredentialProfileStoreChain();
-            if (!chain.TryGetProfile(profileName, out CredentialProfile? profile) || profile == null)
+            CredentialProfileStoreChain chain = LookUp(profileName, out CredentialProfile? profile);
+            if (profile == null)
             {
                 throw new PoetryCaAuthException(ErrorKind.NotFound, "AwsProfileNotFound",
                     $"The AWS profile '{profileName}' was not found in {ConfigFiles()}.", profileName,

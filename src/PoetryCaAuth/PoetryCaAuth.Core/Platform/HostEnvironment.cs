@@ -55,6 +55,15 @@ namespace PoetryCaAuth.Platform
 
         public virtual bool DirectoryExists(string path) => Directory.Exists(path);
 
+        /// <summary>On Unix, whether this user may execute the file; on Windows every existing file counts (the extension decides).</summary>
+        public virtual bool IsExecutable(string path) =>
+            OS == OSKind.Windows || RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || Access(path, ExecuteOk) == 0;
+
+        private const int ExecuteOk = 1;
+
+        [DllImport("libc", EntryPoint = "access", SetLastError = true)]
+        private static extern int Access(string path, int mode);
+
         public char PathListSeparator => OS == OSKind.Windows ? ';' : ':';
 
         /// <summary>Joins path parts with the separator of the environment's OS, not the running one.</summary>

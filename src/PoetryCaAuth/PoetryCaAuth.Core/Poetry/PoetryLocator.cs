@@ -35,7 +35,21 @@ namespace PoetryCaAuth.Poetry
             {
                 if (env.FileExists(explicitPath!))
                 {
+                    if (!env.IsExecutable(explicitPath!))
+                    {
+                        throw new PoetryCaAuthException(ErrorKind.PoetryNotFound, "PoetryNotExecutable",
+                            $"'{explicitPath}' (-PoetryPath) is not executable.", explicitPath,
+                            $"Make it executable (chmod +x '{explicitPath}') or pass the path of the real poetry.");
+                    }
+
                     return new PoetryLocation(explicitPath!, IsBatch(explicitPath!, env), "-PoetryPath");
+                }
+
+                // A bare command name (poetry, poetry1.8) is looked up on PATH, as a shell would.
+                if (explicitPath!.IndexOfAny(new[] { '/', '\\' }) < 0)
+                {
+                    PoetryLocation? named = SearchPath(explicitPath!, env);
+                    if (named != null) return named;
                 }
 
                 throw new PoetryCaAuthException(ErrorKind.PoetryNotFound, "PoetryNotFound",
@@ -78,12 +92,37 @@ namespace PoetryCaAuth.Poetry
                 "Install Poetry (for example 'pipx install poetry'), add it to PATH, or pass its path with -PoetryPath.");
         }
 
+        private static PoetryLocation? SearchPath(string command, HostEnvironment env)
+        {
+            foreach (string directory in (env.GetVariable("PATH") ?? string.Empty).Split(env.PathListSeparator))
+            {
+                string trimmed = directory.Trim().Trim('"');
+                if (trimmed.Length == 0) continue;
+                foreach (string name in CandidateNames(env, command))
+                {
+                    string candidate = env.Combine(trimmed, name);
+                    if (env.FileExists(candidate) && env.IsExecutable(candidate))
+                    {
+                        return new PoetryLocation(candidate, IsBatch(candidate, env), "-PoetryPath on PATH");
+                    }
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Names to try in one folder: on Windows each PATHEXT extension, in order.</summary>
-        internal static IEnumerable<string> CandidateNames(HostEnvironment env)
+        internal static IEnumerable<string> CandidateNames(HostEnvironment env, string command = "poetry")
         {
             if (env.OS != OSKind.Windows)
             {
-                yield return "poetry";
+                yield return command;
+                yield break;
+            }
+
+            if (System.IO.Path.HasExtension(command))
+            {
+                yield return command;
                 yield break;
             }
 
@@ -93,7 +132,7 @@ namespace PoetryCaAuth.Poetry
                 string ext = extension.Trim().ToLowerInvariant();
                 if (ext == ".exe" || ext == ".cmd" || ext == ".bat" || ext == ".com")
                 {
-                    yield return "poetry" + ext;
+                    yield return command + ext;
                 }
             }
         }

@@ -24,7 +24,7 @@ namespace PoetryCaAuth.Commands
         /// A repository URL to parse directly. A single string (not an array) so that a piped object with
         /// a Url property binds by property name instead of being turned into a string as a whole.
         /// </summary>
-        [Parameter(ParameterSetName = UrlSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = UrlSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Url { get; set; } = string.Empty;
 
@@ -39,11 +39,27 @@ namespace PoetryCaAuth.Commands
         [Parameter(ParameterSetName = DiscoverSet)]
         public DiscoveryScope Scope { get; set; } = DiscoveryScope.All;
 
+        /// <summary>The piped item itself: a URL string, or an object or hashtable with Url (and Name).</summary>
+        [Parameter(ParameterSetName = UrlSet, ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        // -Name typed on the command line while URLs are piped in: a filter, never a name for every item.
+        private string[]? _nameFilter;
+
+        protected override void BeginProcessing()
+        {
+            bool nameIsFilter = Name.Length > 1 || Array.Exists(Name, WildcardPattern.ContainsWildcardCharacters);
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Name)) && (MyInvocation.ExpectingInput || nameIsFilter))
+            {
+                _nameFilter = Name;
+            }
+        }
+
         protected override void ProcessRecord()
         {
             if (ParameterSetName == UrlSet)
             {
-                WriteUrlSources();
+                WriteUrlSource();
                 return;
             }
 
@@ -53,18 +69,25 @@ namespace PoetryCaAuth.Commands
             }
         }
 
-        private void WriteUrlSources()
+        private void WriteUrlSource()
         {
-            // A piped object with Name and Url, or -Url x -Name y, names the source; otherwise -Name filters.
-            bool nameGiven = Name.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Name[0]);
+            var bound = new SourceFields { Url = string.IsNullOrWhiteSpace(Url) ? null : Url, Name = _nameFilter == null && Name.Length == 1 ? Name[0] : null };
+            SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
+            if (fields.Url == null)
+            {
+                WriteError(ErrorRecords.Create("RepositoryUrlMissing", ErrorCategory.InvalidArgument, fields.Name ?? InputObject?.ToString(),
+                    $"The piped item{(fields.Name != null ? " '" + fields.Name + "'" : string.Empty)} has no Url.",
+                    "Pipe URL strings, or objects (or hashtables) with a Url property."));
+                return;
+            }
+
             var notes = new DiscoveryResult();
-            CodeArtifactRepository? repository = new RepositoryDiscovery(HostEnvironment.Current).FromUrl(Url, nameGiven ? Name[0] : null, notes);
-            if (repository != null && (nameGiven || SourceDiscovery.Filter(new[] { repository }, Name).Any()))
+            CodeArtifactRepository? repository = new RepositoryDiscovery(HostEnvironment.Current).FromUrl(fields.Url, fields.Name, notes);
+            SourceDiscovery.Relay(this, notes);
+            if (repository != null && (_nameFilter == null || SourceDiscovery.Filter(new[] { repository }, _nameFilter).Any()))
             {
                 WriteObject(repository);
             }
-
-            SourceDiscovery.Relay(this, notes);
         }
     }
 }

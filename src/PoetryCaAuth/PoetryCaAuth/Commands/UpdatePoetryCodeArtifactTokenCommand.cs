@@ -430,7 +430,7 @@ namespace PoetryCaAuth.Commands
             PoetryLocation location;
             try
             {
-                location = PoetryLocator.Find(PoetryPath, env);
+                location = PoetryLocator.Find(ResolvePoetryPath(), env);
                 WriteVerbose($"Using Poetry at '{location.Path}' (found by {location.FoundBy}).");
             }
             catch (PoetryCaAuthException e)
@@ -440,8 +440,18 @@ namespace PoetryCaAuth.Commands
                 throw;
             }
 
-            return new PoetryCredentialStore(location, new ProcessRunner(), env) { NoKeyring = NoKeyring.IsPresent };
+            return new PoetryCredentialStore(location, new ProcessRunner(), env) { NoKeyring = NoKeyring.IsPresent, Cancel = _stopping.Token };
         }
 
+        /// <summary>A path with a folder part is taken relative to PowerShell's location; a bare name is left for PATH.</summary>
+        private string? ResolvePoetryPath()
+        {
+            if (string.IsNullOrWhiteSpace(PoetryPath) || PoetryPath!.IndexOfAny(new[] { '/', '\\' }) < 0 && !System.IO.File.Exists(PoetryPath))
+            {
+                return PoetryPath;
+            }
+
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(PoetryPath);
+        }
     }
 }
