@@ -120,7 +120,7 @@ Import-Module '$ModuleManifest'
 `$first = Update-PoetryCodeArtifactToken -PassThru
 Import-Module '$OtherManifest'
 `$otherBefore = Test-OtherAwsSdk
-`$second = Update-PoetryCodeArtifactToken -PassThru
+`$second = Update-PoetryCodeArtifactToken -PassThru -Force
 `$otherAfter = Test-OtherAwsSdk
 $Inventory
 `$Result = [pscustomobject]@{

@@ -63,8 +63,11 @@ namespace PoetryCaAuth.Commands
         /// Whether a person can answer: not in 'pwsh -NonInteractive' (nor powershell.exe -NonInteractive), and
         /// not in a host without a user interface (the PowerShell SDK's default host).
         /// </summary>
+        /// <summary>Profile-script mode (-Quiet): never ask anything, never start a sign-in that needs a person.</summary>
+        public bool Quiet { get; set; }
+
         public bool CanPrompt =>
-            _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" &&
+            !Quiet && _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" &&
             !(IsConsoleHost && PowerShellCommandLine.StartedNonInteractive(System.Environment.GetCommandLineArgs()));
 
         // -NonInteractive configures the console host only; other hosts (remoting, editors, custom) answer for themselves.

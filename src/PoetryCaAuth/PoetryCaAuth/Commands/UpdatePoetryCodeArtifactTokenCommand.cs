@@ -119,6 +119,14 @@ namespace PoetryCaAuth.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 15;
 
+        /// <summary>
+        /// For a line in a PowerShell profile: one attempt per request, no prompt and no sign-in that needs a person,
+        /// each failure reported as a single warning line instead of an error, and nothing said when nothing needs doing.
+        /// Pair it with a short -TimeoutSec.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
         /// <summary>Emit a result object per source.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -244,6 +252,12 @@ namespace PoetryCaAuth.Commands
             }
 
             List<RefreshItem> items = SelectForTarget(_items);
+            if (items.Count == 0 && Quiet)
+            {
+                WriteVerbose("No CodeArtifact sources were found, so nothing was refreshed.");
+                return;
+            }
+
             if (items.Count == 0)
             {
                 WriteWarning(Name.Length > 0 && ParameterSetName == DiscoverSet
@@ -254,7 +268,7 @@ namespace PoetryCaAuth.Commands
             }
 
             var env = HostEnvironment.Current;
-            var observer = new CmdletObserver(this, "Updating CodeArtifact tokens for Poetry");
+            var observer = new CmdletObserver(this, "Updating CodeArtifact tokens for Poetry") { Quiet = Quiet.IsPresent };
 
             // Everything up to the skip check is local and cheap: no credentials, no network, no process.
             VariableTarget? variableTarget = Target == CredentialTargetKind.Poetry ? null : CreateVariableTarget(env, observer, items);
@@ -279,11 +293,21 @@ namespace PoetryCaAuth.Commands
                 return;
             }
 
-            PoetryTarget? poetryTarget = variableTarget == null ? new PoetryTarget(CreatePoetryStore(env)) : null;
+            PoetryCredentialStore? store = variableTarget == null ? CreatePoetryStore(env) : null;
+            if (variableTarget == null && store == null)
+            {
+                return; // -Quiet and no Poetry: already reported as a warning
+            }
+
+            PoetryTarget? poetryTarget = store != null ? new PoetryTarget(store) : null;
             ICredentialTarget target = (ICredentialTarget?)variableTarget ?? poetryTarget!;
             var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token };
             var refresher = new TokenRefresher(env, resolver,
-                new CodeArtifactClient(new CodeArtifactClientOptions { Timeout = TimeSpan.FromSeconds(TimeoutSec) }));
+                new CodeArtifactClient(new CodeArtifactClientOptions
+                {
+                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                    MaxAttempts = Quiet ? 1 : 3, // a prompt must not wait for retries of an unreachable AWS
+                }));
             var options = new RefreshOptions
             {
                 Method = AuthMethod,
@@ -298,7 +322,7 @@ namespace PoetryCaAuth.Commands
                 {
                     if (outcome.Error != null)
                     {
-                        WriteError(ErrorRecords.From(outcome.Error, outcome.Repository));
+                        Report(outcome.Error, outcome.Repository);
                     }
 
                     if (PassThru)
@@ -306,6 +330,10 @@ namespace PoetryCaAuth.Commands
                         WriteObject(outcome.Result);
                     }
                 }
+            }
+            catch (PoetryCaAuthException e) when (Quiet)
+            {
+                WriteWarning(OneLine(e));
             }
             catch (PoetryCaAuthException e)
             {
@@ -425,7 +453,26 @@ namespace PoetryCaAuth.Commands
         }
 
 
-        private PoetryCredentialStore CreatePoetryStore(HostEnvironment env)
+        /// <summary>An error, or with -Quiet a one-line warning (a profile must not fill the screen).</summary>
+        private void Report(PoetryCaAuthException error, CodeArtifactRepository repository)
+        {
+            if (Quiet)
+            {
+                WriteWarning($"PoetryCaAuth: source '{repository.Name}': {OneLine(error)}");
+            }
+            else
+            {
+                WriteError(ErrorRecords.From(error, repository));
+            }
+        }
+
+        private static string OneLine(PoetryCaAuthException error)
+        {
+            string text = error.RecommendedAction == null ? error.Message : error.Message + " " + error.RecommendedAction;
+            return System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
+        }
+
+        private PoetryCredentialStore? CreatePoetryStore(HostEnvironment env)
         {
             PoetryLocation location;
             try
@@ -436,6 +483,12 @@ namespace PoetryCaAuth.Commands
             catch (PoetryCaAuthException e)
             {
                 // Checked before any token is fetched: without Poetry nothing could be stored.
+                if (Quiet)
+                {
+                    WriteWarning(OneLine(e));
+                    return null;
+                }
+
                 ThrowTerminatingError(ErrorRecords.From(e));
                 throw;
             }

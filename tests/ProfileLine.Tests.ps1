@@ -1,0 +1,78 @@
+# The line people put in $PROFILE: quiet when nothing needs doing, one warning line and a short wait when AWS
+# cannot be reached, never a prompt.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Emulator = Start-CodeArtifactEmulator -LifetimeSeconds 1800
+    $script:Id = Get-CodeArtifactEmulatorIdentity
+}
+
+AfterAll {
+    if ($script:Emulator) { Stop-CodeArtifactEmulator -Emulator $script:Emulator }
+}
+
+Describe 'Update-PoetryCodeArtifactToken -Quiet (the profile line)' -Tag 'Poetry' {
+    BeforeEach {
+        Save-TestEnvironment
+        $script:Sandbox = New-TestSandbox -Emulator $script:Emulator
+        Reset-CodeArtifactEmulator -Emulator $script:Emulator
+        New-PoetryProject -Path $Sandbox.Project -Source @(
+            @{ Name = 'ca-one'; Url = $Id.RepositoryUrl }
+            @{ Name = 'ca-two'; Url = ($Id.RepositoryUrl -replace 'simple/$', '') }
+        ) | Out-Null
+    }
+
+    AfterEach {
+        Restore-TestEnvironment
+        Remove-TestSandbox $script:Sandbox
+    }
+
+    It 'says nothing at all and asks AWS nothing when every token is still valid' {
+        Update-PoetryCodeArtifactToken -Path $Sandbox.Project -ErrorAction Stop
+        Reset-CodeArtifactEmulator -Emulator $Emulator
+
+        $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -TimeoutSec 3 *>&1
+
+        @($everything).Count | Should -Be 0
+        @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
+    }
+
+    It 'stores fresh tokens quietly' {
+        $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -TimeoutSec 3 *>&1
+
+        @($everything).Count | Should -Be 0
+        Get-StoredPassword -SourceName 'ca-one' | Should -Match '^eyJ'
+    }
+
+    It 'gives one warning line per source and no error when AWS does not answer, after one short attempt' {
+        Set-CodeArtifactEmulatorFault -Emulator $Emulator -Fault @{ delayMs = 5000; delayCount = 5 } | Out-Null
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -TimeoutSec 1 *>&1
+
+        $watch.Stop()
+        $warnings = @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+        $warnings.Count | Should -Be 2
+        $warnings | ForEach-Object { $_.Message | Should -Not -Match "`n" }
+        $warnings[0].Message | Should -Match "^PoetryCaAuth: source 'ca-one': .*did not answer"
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 4.5
+        # The emulator logs a delayed request once it has answered it: wait for that, then count (no retry).
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (@(Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken).Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 200
+        }
+        Start-Sleep -Milliseconds 500
+        @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken).Count | Should -Be 1
+        Test-Path (Get-PoetryAuthFile) | Should -BeFalse
+    }
+
+    It 'warns in one line instead of failing when Poetry is missing' {
+        $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -PoetryPath (Join-Path $Sandbox.Root 'none') *>&1
+        @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+        @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 1
+    }
+
+    It 'stays silent in a folder with no Poetry project' {
+        @(Update-PoetryCodeArtifactToken -Path $Sandbox.Home -Scope Project -Quiet *>&1).Count | Should -Be 0
+    }
+}
