@@ -1,6 +1,8 @@
 # The parameter facts that cmdlet help states, read from a loaded cmdlet, in the words platyPS uses in its
 # markdown yaml blocks. Shared by tools/New-MarkdownHelpStub.ps1 (writes them) and tests/Help.Tests.ps1
 # (checks the markdown and the compiled help still agree with the cmdlet).
+# Hidden parameters ([Parameter(DontShow = $true)] in every set they belong to) are plumbing, not part of what
+# the cmdlet promises: they are left out everywhere here, as platyPS does with -ExcludeDontShow.
 Set-StrictMode -Version 3.0
 
 # Parameters every cmdlet has; their help comes from PowerShell (about_CommonParameters), not from us.
@@ -17,17 +19,44 @@ function Get-HelpTypeName {
     return $Type.FullName
 }
 
+function Test-HelpHiddenParameter {
+    <#
+    .SYNOPSIS
+        Whether a parameter is hidden from help: every ParameterAttribute it has says DontShow. A parameter
+        hidden in one set but shown in another stays documented.
+    #>
+    param([Parameter(Mandatory)] $Parameter)   # ParameterMetadata or CommandParameterInfo: both have Attributes
+    $declared = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+    $declared.Count -gt 0 -and @($declared | Where-Object { -not $_.DontShow }).Count -eq 0
+}
+
+function Get-HelpSetParameter {
+    <#
+    .SYNOPSIS
+        The parameters (CommandParameterInfo) that help documents in one parameter set: no common parameters, and
+        no hidden ones, judged over all of the parameter's sets exactly as Get-CmdletParameterHelpFact does.
+    #>
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command,
+        [Parameter(Mandatory)] [System.Management.Automation.CommandParameterSetInfo] $ParameterSet
+    )
+    @($ParameterSet.Parameters | Where-Object {
+            $_.Name -notin $script:CommonParameters -and -not (Test-HelpHiddenParameter $Command.Parameters[$_.Name])
+        })
+}
+
 function Get-CmdletParameterHelpFact {
     <#
     .SYNOPSIS
         One object per documented parameter and parameter set: Name, Type, ParameterSet, Aliases, Required,
         Position, PipelineInput, Wildcards, EnumValues. Common parameters are left out; WhatIf and Confirm
-        are kept, because they are part of what the cmdlet promises.
+        are kept, because they are part of what the cmdlet promises. Hidden (DontShow) parameters are left out.
     #>
     param([Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command)
     $sets = @($Command.ParameterSets | ForEach-Object Name)
     foreach ($parameter in $Command.Parameters.Values) {
         if ($parameter.Name -in $script:CommonParameters) { continue }
+        if (Test-HelpHiddenParameter $parameter) { continue }
         $type = $parameter.ParameterType
         $enumType = [Nullable]::GetUnderlyingType($type)
         if (-not $enumType) { $enumType = if ($type.IsArray) { $type.GetElementType() } else { $type } }
@@ -64,4 +93,4 @@ function ConvertTo-HelpParameterSetText {
     return ($Sets -join ', ')
 }
 
-Export-ModuleMember -Function Get-HelpTypeName, Get-CmdletParameterHelpFact, ConvertTo-HelpParameterSetText
+Export-ModuleMember -Function Get-HelpTypeName, Test-HelpHiddenParameter, Get-HelpSetParameter, Get-CmdletParameterHelpFact, ConvertTo-HelpParameterSetText

@@ -7,7 +7,8 @@
 .DESCRIPTION
     Imports the BUILT module (run `dotnet pwsh ./build.ps1 Build` first) in this process, so run it as its own
     pwsh: `dotnet pwsh -NoProfile ./tools/New-MarkdownHelpStub.ps1`. Placeholders read `{{ Fill ... }}`;
-    tests/Help.Tests.ps1 fails while any is left, and while any parameter has no section.
+    tests/Help.Tests.ps1 fails while any is left, and while any parameter has no section. Hidden parameters
+    ([Parameter(DontShow = $true)]) get no section and no place in the syntax, as with platyPS -ExcludeDontShow.
 .EXAMPLE
     dotnet pwsh -NoProfile ./tools/New-MarkdownHelpStub.ps1 -Command Update-PoetryCodeArtifactToken
 #>
@@ -46,6 +47,19 @@ function Format-ParameterSection {
     $lines -join "`n"
 }
 
+function Format-SyntaxLine {
+    <# The set's syntax as Get-Command -Syntax gives it, without hidden (DontShow) parameters, which help leaves out. #>
+    param($Cmd, $Set)
+    $text = $Set.ToString()
+    foreach ($p in $Set.Parameters) {
+        if (-not (Test-HelpHiddenParameter $Cmd.Parameters[$p.Name])) { continue }
+        $n = [regex]::Escape($p.Name)
+        # [[-N] <T>], [-N <T>], [-N], -N <T>, -N: whichever form this set uses.
+        $text = $text -replace "\s*\[\[-$n\] <[^>]+>\]|\s*\[-$n( <[^>]+>)?\]|\s*-$n( <[^>]+>)?(?=\s|$)", ''
+    }
+    $text.Trim()
+}
+
 $fence = '```'
 $commands = $module.ExportedCmdlets.Values | Where-Object { -not $Command -or $_.Name -in $Command } | Sort-Object Name
 foreach ($cmd in $commands) {
@@ -64,7 +78,7 @@ foreach ($cmd in $commands) {
     $syntax = foreach ($set in $cmd.ParameterSets) {
         $default = if ($set.IsDefault -and $cmd.ParameterSets.Count -gt 1) { ' (Default)' } else { '' }
         $title = if ($cmd.ParameterSets.Count -gt 1) { "### $($set.Name)$default`n" } else { '' }
-        "$title$fence`n$($cmd.Name) $($set.ToString())`n$fence`n"
+        "$title$fence`n$($cmd.Name) $(Format-SyntaxLine $cmd $set)`n$fence`n"
     }
     $parameters = $facts | Group-Object Name | Sort-Object Name | ForEach-Object { Format-ParameterSection -Facts $_.Group }
     $outputs = @($cmd.OutputType | ForEach-Object Name) -join ', '
