@@ -18,6 +18,7 @@ namespace PoetryCaAuth
         PoetryFailed,
         PoetryKeyringTooSmall,
         LockTimeout,
+        Cancelled,
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ namespace PoetryCaAuth
             ErrorKind.PoetryFailed => ErrorCategory.WriteError,
             ErrorKind.PoetryKeyringTooSmall => ErrorCategory.WriteError,
             ErrorKind.LockTimeout => ErrorCategory.ResourceBusy,
+            ErrorKind.Cancelled => ErrorCategory.OperationStopped,
             _ => ErrorCategory.InvalidOperation,
         };
 

@@ -256,7 +256,7 @@ namespace PoetryCaAuth.Credentials
             }
             catch (OperationCanceledException e)
             {
-                throw new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled", "Loading AWS credentials was cancelled.", null, null, e);
+                throw new PoetryCaAuthException(ErrorKind.Cancelled, "OperationCancelled", "Loading AWS credentials was cancelled.", null, null, e);
             }
             catch (TimeoutException e)
             {
@@ -357,7 +357,7 @@ namespace PoetryCaAuth.Credentials
             }
             catch (OperationCanceledException e)
             {
-                throw new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled",
+                throw new PoetryCaAuthException(ErrorKind.Cancelled, "OperationCancelled",
                     $"Loading the credentials of AWS profile '{profileName}' was cancelled.", profileName, null, e);
             }
             catch (Exception e) when (!(e is PoetryCaAuthException))

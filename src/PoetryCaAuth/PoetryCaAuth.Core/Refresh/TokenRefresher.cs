@@ -241,7 +241,7 @@ namespace PoetryCaAuth.Refresh
                 }
                 catch (OperationCanceledException e)
                 {
-                    Error = new PoetryCaAuthException(ErrorKind.Timeout, "OperationCancelled", "The refresh was cancelled.",
+                    Error = new PoetryCaAuthException(ErrorKind.Cancelled, "OperationCancelled", "The refresh was cancelled.",
                         First.Name, null, e);
                 }
             }

@@ -77,7 +77,10 @@ namespace PoetryCaAuth.Commands
         [ArgumentCompleter(typeof(Completers.AwsProfileNameCompleter))]
         public object? ProfileName { get; set; }
 
-        /// <summary>The current code of the MFA device, for profiles with mfa_serial; without it the code is asked for.</summary>
+        /// <summary>
+        /// The current code of the MFA device, for profiles with mfa_serial (and aws-vault profiles that need one);
+        /// without it the code is asked for, or a non-interactive session gets an error.
+        /// </summary>
         [Parameter]
         [ValidatePattern("^[0-9]{6}$")]
         public string? MfaCode { get; set; }
@@ -108,6 +111,12 @@ namespace PoetryCaAuth.Commands
             if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
             {
                 _nameFilter = Name;
+            }
+            else if (ParameterSetName == DomainSet && Name.Length > 1)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("NameAmbiguous", ErrorCategory.InvalidArgument, Name,
+                    "-Name gives the one source that -Url or -Domain describe; it cannot take several names here.",
+                    "Give one name, or pipe several sources in."));
             }
 
             try
@@ -168,8 +177,10 @@ namespace PoetryCaAuth.Commands
 
                 if (_items.Count == 0)
                 {
-                    WriteWarning("No CodeArtifact sources were found. Run the command in a Poetry project whose sources point at CodeArtifact, " +
-                                 "or give -Domain, -DomainOwner and -Region.");
+                    WriteWarning(Name.Length > 0
+                        ? $"No CodeArtifact source matches -Name {string.Join(", ", Name)}. Get-CodeArtifactRepository lists the sources found."
+                        : "No CodeArtifact sources were found. Run the command in a Poetry project whose sources point at CodeArtifact, " +
+                          "or give -Domain, -DomainOwner and -Region.");
                     return;
                 }
             }
