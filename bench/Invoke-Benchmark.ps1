@@ -369,13 +369,16 @@ function Get-MachineDescription {
 
 # Why a goal is missed, where the cause is known (profiled); shown under the table when that goal is missed.
 $explanations = @{
-    'import'  = ("Importing an empty module adds {0:0} ms to the same start: PowerShell's own first Import-Module in a process " +
-                "(the module system, manifest processing, binders compiled on first use), which any module pays. PoetryCaAuth adds " +
-                "{1:0} ms beyond that, and {2:0} ms in a session that has already imported a module, as an interactive pwsh has " +
-                "(PSReadLine): loading the loader, the AssemblyLoadContext and the cmdlet assembly, Import-Module -Assembly's " +
-                "reflection over the cmdlets, the format file and the re-export of the cmdlets (PowerShell issue #20710). " +
-                "Profiling found two avoidable costs, now removed: Join-Path auto-loaded Microsoft.PowerShell.Management " +
-                "(about 60 ms) and a type-name lookup that missed (-as [type], about 50 ms).") -f $emptyAdded, ($importAdded - $emptyAdded), $warmAdded
+    'import'  = ("Importing an empty module adds {0:0} ms to the same start: PowerShell's own first Import-Module in a process, " +
+                "which any module pays. PoetryCaAuth adds {1:0} ms beyond that, and {2:0} ms after PSReadLine (as in an interactive " +
+                "shell); differences of whole process starts are noisy, the in-session Stopwatch row is steadier. Profiled in a " +
+                "session (after PSReadLine, on a 2-core machine): the loader script's body takes about 75 ms (binders compiled on " +
+                "first use about 15, the loader and its AssemblyLoadContext about 20, Import-Module -Assembly about 15, re-exporting " +
+                "the cmdlets for PowerShell issue #20710 about 15), and creating the script module about as much again; the format " +
+                "file costs nothing measurable. Two avoidable costs were found and removed: Join-Path auto-loaded " +
+                "Microsoft.PowerShell.Management (about 60 ms) and a type-name lookup that missed (-as [type], about 50 ms). " +
+                "Getting under 60 ms would take a binary root module (no script module and no nested Import-Module), a change " +
+                "to the loading design left for later.") -f $emptyAdded, ($importAdded - $emptyAdded), $warmAdded
     'profile' = 'Without token-expiry skipping the second call refreshes again: one token request and one Poetry start per source, ' +
                 'and a Poetry start costs hundreds of milliseconds. With skipping (-MinimumRemaining and the state file) the same call ' +
                 'makes no request and starts no process.'

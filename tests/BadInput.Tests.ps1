@@ -122,6 +122,7 @@ Describe 'Bad input: pyproject.toml and Poetry config files' {
 
         $run.Errors.Count | Should -Be 0
         $run.Results.Action | Should -Be 'Stored'
+        $run.Seconds | Should -BeLessThan 30
         Get-StoredPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
     }
 
@@ -175,6 +176,7 @@ url = "$OtherUrl"
         $requests = @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken)
         $requests.Count | Should -Be 1
         $requests[0].domain | Should -Be 'my-domain'
+        $run.Seconds | Should -BeLessThan 30
         Get-StoredPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
     }
 
@@ -193,6 +195,7 @@ url = "$($Id.RepositoryUrl)"
 
         $run.Results.Count | Should -Be 0
         $run.Warnings | Should -Match "'mirror' appears more than once"
+        $run.Seconds | Should -BeLessThan 10
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
         Assert-ConfigUnchanged -Snapshot $Before
     }
@@ -207,6 +210,7 @@ url = "$($Id.RepositoryUrl)"
         $run.Results.Name | Should -Be $names
         $run.Results.Action | Should -Be (@('Stored') * $names.Count)
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken).Count | Should -Be 1
+        $run.Seconds | Should -BeLessThan 60   # five Poetry starts on a busy machine
         foreach ($name in $names) {
             # Asked through Poetry's own PasswordManager, under the exact name Poetry will use.
             Get-PoetryReadPassword -SourceName $name | Should -Match '^eyJ' -Because "Poetry must find the token for '$name'"
@@ -301,6 +305,7 @@ url = "$($Id.RepositoryUrl)"
         $run.Results.Action | Should -Be (@('Stored') * $variants.Count)
         $run.Results.Domain | Select-Object -Unique | Should -Be 'my-domain'
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken).Count | Should -Be 1
+        $run.Seconds | Should -BeLessThan 90   # nine Poetry starts on a busy machine
         Get-StoredPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
     }
 
@@ -311,6 +316,7 @@ url = "$($Id.RepositoryUrl)"
         $run = Invoke-Refresh
 
         $run.Results.Action | Should -Be 'Stored'
+        $run.Seconds | Should -BeLessThan 30
         $run.Warnings | Should -Match 'user name or password inside its URL'
         $run.Warnings + $run.Verbose | Should -Not -Match 'hunter2'
         (Get-CodeArtifactRepository).Url | Should -Not -Match 'hunter2'
@@ -323,6 +329,7 @@ url = "$($Id.RepositoryUrl)"
         $run = Invoke-Refresh
 
         $run.Verbose | Should -Match 'refers to \$\{CA_HOST_FOR_TEST\}, which is not set'
+        $run.Seconds | Should -BeLessThan 10
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
         Assert-ConfigUnchanged -Snapshot $Before
     }
@@ -333,6 +340,7 @@ url = "$($Id.RepositoryUrl)"
         $run = Invoke-Refresh
 
         $run.Warnings | Should -Match 'should be an array of tables'
+        $run.Seconds | Should -BeLessThan 10
         @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
         Assert-ConfigUnchanged -Snapshot $Before
     }
@@ -364,6 +372,7 @@ url = "$($Id.RepositoryUrl)"
 
         $byPath.Results.Action | Should -Be 'Stored'
         $byLocation.Results.Action | Should -Be 'Stored'
+        $byPath.Seconds + $byLocation.Seconds | Should -BeLessThan 60
         Get-PoetryReadPassword -SourceName 'ca' | Should -Match '^eyJ'
         Get-PoetryReadPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
         Test-Path -LiteralPath (Join-Path $config 'auth.toml') | Should -BeTrue

@@ -140,6 +140,7 @@ Describe 'Faults: CodeArtifact and the network' {
         $run.Action | Should -Be 'Stored'
         @(Wait-EmulatorRequestCount -Emulator $Emulator -Count 2).Count | Should -Be 2
         $seconds | Should -BeLessThan 30
+        Get-StoredPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
     }
 
     It 'corrects a local clock that is <Skew> s off from the server''s, with one extra request' -Tag 'Poetry' -TestCases @(
@@ -158,6 +159,8 @@ Describe 'Faults: CodeArtifact and the network' {
         $requests[0].errorType | Should -Be 'InvalidSignatureException'
         $requests[1].status | Should -Be 200
         Get-StoredPassword -SourceName 'ca' | Should -Match '^eyJ'
+        Get-StoredPassword -SourceName 'keep' | Should -BeExactly (Get-PreviousToken -SourceName 'keep')
+        $seconds | Should -BeLessThan 30
     }
 
     It 'reports expired AWS credentials at once (no retry), naming how to sign in again' {
@@ -238,9 +241,12 @@ Describe 'Faults: CodeArtifact and the network' {
             @{ Name = 'keep'; Url = $OtherUrl }
         ) | Out-Null
 
+        $watch = [Diagnostics.Stopwatch]::StartNew()
         $results = Update-PoetryCodeArtifactToken -PassThru -ErrorAction SilentlyContinue -ErrorVariable err
+        $seconds = $watch.Elapsed.TotalSeconds
 
         $err.Count | Should -Be 1
+        $seconds | Should -BeLessThan 30
         ($results | Where-Object Name -EQ 'ca').Action | Should -Be 'Failed'
         ($results | Where-Object Name -EQ 'keep').Action | Should -Be 'Stored'
         Get-StoredPassword -SourceName 'ca' | Should -BeExactly (Get-PreviousToken -SourceName 'ca')
