@@ -10,20 +10,25 @@
                 PowerShell repository (PSResourceGet or PowerShellGet 2) accepts.
       Test    - Build, then the C# unit tests and the Pester tests (in a child pwsh); ends with "N passed, N failed".
       Demo   - Build, then runs the whole flow against the bundled CodeArtifact emulator and real Poetry.
+      Bench  - Build, then the benchmark (bench/Invoke-Benchmark.ps1): writes bench/results.md and .csv;
+               with -Quick, the short CI form (2 runs), written to output/bench/.
       Clean  - removes output/ and the bin/obj folders.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Pester tags to run (Test task); all when empty.
-    [string[]] $Tag = @()
+    [string[]] $Tag = @(),
+
+    # Bench task: the short form (2 runs, 1 and 5 sources), as CI runs it; timings are indicative only.
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -167,10 +172,19 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $arguments = @('-NoProfile', '-File', (Join-Path $RepoRoot 'bench/Invoke-Benchmark.ps1'), '-ModulePath', (Join-Path $OutputRoot $ModuleName))
+    if ($Quick) { $arguments += '-Quick' }
+    Invoke-Pwsh $arguments
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
     'Clean' { Invoke-Clean }
 }

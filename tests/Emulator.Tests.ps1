@@ -235,6 +235,14 @@ Describe 'CodeArtifact emulator: faults' {
         $r.StdErr | Should -Match 'Signature not yet current'
     }
 
+    It 'sends a Date header that follows its skewed clock' {
+        Set-CodeArtifactEmulatorFault -Emulator $Emu -Fault @{ clockSkewSeconds = 7200 } | Out-Null
+        $response = Invoke-WebRequest -Uri "$($Emu.Endpoint)/__emulator/health" -NoProxy -TimeoutSec 15
+        $date = [DateTimeOffset]::Parse("$($response.Headers['Date'])", [Globalization.CultureInfo]::InvariantCulture)
+        ($date - [DateTimeOffset]::UtcNow).TotalSeconds | Should -BeGreaterThan 7100
+        ($date - [DateTimeOffset]::UtcNow).TotalSeconds | Should -BeLessThan 7300
+    }
+
     It 'throttles the next N requests with ThrottlingException (HTTP 429)' {
         Set-CodeArtifactEmulatorFault -Emulator $Emu -Fault @{ throttle = 1 } | Out-Null
         $r = Invoke-Aws -Emulator $Emu -Arguments @('get-authorization-token', '--domain', 'my-domain')

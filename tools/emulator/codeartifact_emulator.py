@@ -575,6 +575,13 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self):
         return "CodeArtifactEmulator/1.0"
 
+    def date_time_string(self, timestamp=None):
+        # The Date header follows the emulator's (possibly skewed) clock, as a real server's Date follows
+        # its own: clients that correct their clock from the Date header must see the skew there too.
+        if timestamp is None:
+            timestamp = time.time() + self.state.faults.get("clockSkewSeconds", 0)
+        return super().date_time_string(timestamp)
+
     def log_message(self, *args):
         # The default access log prints request lines, which may hold user-info; keep quiet.
         pass

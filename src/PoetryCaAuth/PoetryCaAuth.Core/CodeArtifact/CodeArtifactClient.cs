@@ -86,7 +86,8 @@ namespace PoetryCaAuth.CodeArtifact
                 string.IsNullOrEmpty(tokenElement.GetString()))
             {
                 throw context.Error(ErrorKind.ServiceError, "CodeArtifactResponseInvalid",
-                    "CodeArtifact answered GetAuthorizationToken without an authorizationToken.", "Retry; if it persists, check -EndpointUrl.");
+                    $"CodeArtifact at {context.Endpoint} answered GetAuthorizationToken for {context.DomainText} without an authorizationToken.",
+                    "Retry; if it persists, check -EndpointUrl.");
             }
 
             var token = new SecretToken(tokenElement.GetString()!);
@@ -167,7 +168,7 @@ namespace PoetryCaAuth.CodeArtifact
                         catch (JsonException)
                         {
                             last = context.Error(ErrorKind.ServiceError, "CodeArtifactResponseInvalid",
-                                $"CodeArtifact answered {context.Operation} with a body that is not valid JSON.",
+                                $"CodeArtifact at {context.Endpoint} answered {context.Operation} for {context.DomainText} with a body that is not valid JSON.",
                                 "Retry; if it persists, check that -EndpointUrl points at CodeArtifact.");
                             continue;
                         }

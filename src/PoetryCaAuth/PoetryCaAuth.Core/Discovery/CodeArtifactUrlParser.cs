@@ -74,7 +74,20 @@ namespace PoetryCaAuth.Discovery
                 return null;
             }
 
-            string host = uri.IdnHost.ToLowerInvariant();
+            string host;
+            try
+            {
+                // DNS compares names after IDNA mapping: a host written with fullwidth or other mapped
+                // characters is the same host as its ASCII form, so the ASCII form is what is matched.
+                host = uri.IdnHost.ToLowerInvariant();
+            }
+            catch (UriFormatException)
+            {
+                // Uri accepts some non-ASCII hosts that IDNA refuses; such a host cannot be CodeArtifact.
+                reason = "its host is not a valid internationalised host name";
+                return null;
+            }
+
             bool hasUserInfo = uri.UserInfo.Length > 0;
             string[] segments = uri.AbsolutePath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
 

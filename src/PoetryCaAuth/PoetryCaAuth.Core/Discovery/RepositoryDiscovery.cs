@@ -321,6 +321,16 @@ namespace PoetryCaAuth.Discovery
                                     "Poetry copies source URLs into poetry.lock; keep credentials out of the URL and let PoetryCaAuth store them.");
             }
 
+            if (name.IndexOf('.') >= 0)
+            {
+                // Poetry reads settings by splitting their names at dots, and finds the download URL of a
+                // source as repositories.NAME.url: for "a.b" that lookup fails, so packages resolve but
+                // their downloads go out without credentials (401). Seen with Poetry 1.3; the token is still stored.
+                result.Warnings.Add($"Source '{name}' has a dot in its name. Poetry resolves packages from such a source but downloads " +
+                                    "them without its credentials (HTTP 401); rename the source without dots (for example '" +
+                                    name.Replace('.', '-') + "') in pyproject.toml.");
+            }
+
             if (address.IsChinaPartition)
             {
                 result.Warnings.Add($"Source '{name}' uses an amazonaws.com.cn host; CodeArtifact is offered only in the commercial AWS partition.");

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Tomlyn;
 using Tomlyn.Model;
+using Tomlyn.Parsing;
 
 namespace PoetryCaAuth.Discovery
 {
@@ -24,6 +25,9 @@ namespace PoetryCaAuth.Discovery
 
             try
             {
+                // The model reader keeps the last of two definitions of a key; TOML forbids them, and Poetry
+                // (tomlkit) refuses such a file. The validating syntax parser reports them with their line.
+                SyntaxParser.ParseStrict(text, null, true);
                 return TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
             }
             catch (TomlException e)
