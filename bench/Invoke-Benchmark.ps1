@@ -48,6 +48,7 @@ if ($Quick) {
     if (-not $PSBoundParameters.ContainsKey('Runs')) { $Runs = 2 }
     if (-not $PSBoundParameters.ContainsKey('SourceCount')) { $SourceCount = @(1, 5) }
 }
+$importRuns = if ($Quick) { $Runs } else { [math]::Max($Runs * 3, 15) }
 if (-not $OutputDirectory) { $OutputDirectory = if ($Quick) { Join-Path $repoRoot 'output/bench' } else { $PSScriptRoot } }
 if (-not (Test-Path -LiteralPath $ModulePath)) {
     throw "No built module at '$ModulePath'. Run 'dotnet pwsh ./build.ps1 Build' first, or pass -ModulePath."
@@ -241,7 +242,8 @@ try {
     foreach ($key in $commands.Keys) { $starts[$key] = [System.Collections.Generic.List[double]]::new() }
     # One unmeasured start of each kind first, so every measured start finds the files in the OS cache.
     foreach ($c in $commands.Values) { [void](Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', $c) $environment) }
-    foreach ($run in 1..$Runs) {
+    # Whole process starts vary by hundreds of milliseconds, far more than what is measured: more runs here.
+    foreach ($run in 1..$importRuns) {
         # Interleaved, so all kinds see the same machine load.
         foreach ($key in $commands.Keys) {
             $starts[$key].Add((Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', $commands[$key]) $environment))
@@ -363,7 +365,7 @@ function Get-MachineDescription {
         'AWS CLI'          = $awsVersion
         'Module'           = "$(Split-Path -Leaf (Get-ChildItem -Directory $ModulePath | Select-Object -First 1)) at commit $commit"
         'Load average'     = "$loadBefore at start, $loadAfter at end (1, 5, 15 min)"
-        'Runs per figure'  = "$Runs$(if ($Quick) { ' (quick form: timings are indicative only)' })"
+        'Runs per figure'  = "$Runs ($importRuns for the pwsh starts)$(if ($Quick) { '; quick form: timings are indicative only' })"
     }
 }
 
