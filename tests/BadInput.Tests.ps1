@@ -102,9 +102,13 @@ Describe 'Bad input: pyproject.toml and Poetry config files' {
         Set-Content -LiteralPath $config -Value "[repositories.x]`nurl = `"http://a`"`n[repositories.x`n"
         $Before = Get-ConfigSnapshot
 
-        $thrown = { Update-PoetryCodeArtifactToken -ErrorAction Stop } | Should -Throw -ErrorId "TomlFileInvalid,$UpdateId" -PassThru
-        $thrown.Exception.Message | Should -Match "$([regex]::Escape($config))' is not valid TOML at line 3"
-        @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator).Count | Should -Be 0
+        # A broken global file must not stop the project's own sources: it is a warning naming the file and line,
+        # and the project's source is still refreshed, until Poetry itself, which reads that file on every start,
+        # refuses to store anything: that failure is reported for the source and nothing stored before is lost.
+        Update-PoetryCodeArtifactToken -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable err
+        ($warnings | Out-String) | Should -Match "$([regex]::Escape($config))' is not valid TOML at line 3"
+        $err[0].FullyQualifiedErrorId | Should -Be "PoetryConfigFailed,$UpdateId"
+        Assert-ConfigUnchanged -Snapshot $Before
 
         # -Scope Project does not read the global file, so discovery goes on; but Poetry reads it on every
         # start and refuses to work, and that error names the file and the line too.
@@ -368,7 +372,7 @@ url = "$($Id.RepositoryUrl)"
 
         $byPath = Invoke-Refresh -Parameters @{ Path = (Join-Path $project 'pyproject.toml') }
         Set-Location -LiteralPath $project
-        $byLocation = Invoke-Refresh
+        $byLocation = Invoke-Refresh -Parameters @{ Force = $true }
 
         $byPath.Results.Action | Should -Be 'Stored'
         $byLocation.Results.Action | Should -Be 'Stored'

@@ -120,7 +120,7 @@ Describe 'Faults: CodeArtifact and the network' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -Be "CodeArtifactTimeout,$CmdletId"
         $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
-        $err[0].Exception.Message | Should -Match 'within 1 seconds'
+        $err[0].Exception.Message | Should -Match 'within 1 second\.'
         $err[0].ErrorDetails.RecommendedAction | Should -Match '-TimeoutSec'
         # 3 x 1 s plus at most 1.2 s of backoff: bounded well below the 12 s the emulator would take.
         $seconds | Should -BeGreaterThan 2.9

@@ -115,7 +115,7 @@ Describe 'Table views' {
         $table = $results | Format-Table | Out-String -Width 200
         $lines = @($table -split "`r?`n" | Where-Object { $_.Trim() })
         $lines[0] | Should -Match '^Name\s+Domain\s+DomainOwner\s+Region\s+Expires\s+Action\s+Target\s*$'
-        $expires = $results[0].Expiration.ToLocalTime().ToString('yyyy-MM-dd HH:mm zzz')
+        $expires = $results[0].Expiration.ToLocalTime().ToString('yyyy-MM-dd HH:mm')
         $lines[2] | Should -Match ('^ca-main\s+my-domain\s+111122223333\s+us-west-2\s+' + [regex]::Escape($expires) + '\s+Stored\s+Poetry\s*$')
         $lines[3] | Should -Match '^ca-other\s+other-domain\s+444455556666\s+eu-west-1\s+.+\s+Stored\s+Poetry\s*$'
 

@@ -108,6 +108,19 @@ Describe 'Piping sources into Update-PoetryCodeArtifactToken' -Tag 'Poetry' {
         $result.Domain | Should -Be 'my-domain'
     }
 
+    It 'does not take a valid token of one domain for another project''s same-named source' {
+        $first = Join-Path $Sandbox.Root 'first'
+        $second = Join-Path $Sandbox.Root 'second'
+        New-PoetryProject -Path $first -Source @{ Name = 'codeartifact'; Url = $Id.RepositoryUrl } | Out-Null
+        New-PoetryProject -Path $second -Source @{ Name = 'codeartifact'; Url = $OtherUrl } | Out-Null
+
+        (Update-PoetryCodeArtifactToken -Path $first -PassThru -ErrorAction Stop).Action | Should -Be 'Stored'
+        (Update-PoetryCodeArtifactToken -Path $second -PassThru -ErrorAction Stop).Action | Should -Be 'Stored'
+        (Update-PoetryCodeArtifactToken -Path $second -PassThru -ErrorAction Stop).Action | Should -Be 'Skipped'
+
+        (Get-CodeArtifactEmulatorRequest -Emulator $Emulator -Operation GetAuthorizationToken).domain | Should -Be @('my-domain', 'other-domain')
+    }
+
     It 'asks AWS nothing with -WhatIf' {
         New-PoetryProject -Path $Sandbox.Project -Source @{ Name = 'ca'; Url = $Id.RepositoryUrl } | Out-Null
 

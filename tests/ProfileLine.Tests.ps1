@@ -72,6 +72,21 @@ Describe 'Update-PoetryCodeArtifactToken -Quiet (the profile line)' -Tag 'Poetry
         @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 1
     }
 
+    It 'turns a malformed pyproject.toml and a missing -Path into one warning line each, never an error' {
+        Set-Content -LiteralPath (Join-Path $Sandbox.Project 'pyproject.toml') -Value "[tool.poetry`nname = 1"
+
+        $broken = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet *>&1
+        $missing = Update-PoetryCodeArtifactToken -Path (Join-Path $Sandbox.Root 'moved-away') -Quiet *>&1
+
+        foreach ($all in @($broken), @($missing)) {
+            @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+            $warning = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+            $warning.Count | Should -Be 1
+            $warning[0].Message | Should -Not -Match "`n"
+        }
+        $broken[0].Message | Should -Match 'not valid TOML at line'
+    }
+
     It 'stays silent in a folder with no Poetry project' {
         @(Update-PoetryCodeArtifactToken -Path $Sandbox.Home -Scope Project -Quiet *>&1).Count | Should -Be 0
     }

@@ -39,6 +39,20 @@ namespace PoetryCaAuth
             return record;
         }
 
+        /// <summary>Message and recommended action as one line, for -Quiet warnings.</summary>
+        public static string OneLine(PoetryCaAuthException error)
+        {
+            string message = error.Message.Trim();
+            if (error.RecommendedAction != null)
+            {
+                // Keep the two sentences apart even when the message (often an SDK's text) ends without a full stop.
+                message = message.TrimEnd() + (message.EndsWith(".") || message.EndsWith("!") || message.EndsWith("?") ? " " : ". ") +
+                          error.RecommendedAction.Trim();
+            }
+
+            return System.Text.RegularExpressions.Regex.Replace(message, @"\s+", " ");
+        }
+
         public static ErrorRecord Create(string id, ErrorCategory category, object? target, string message, string? action = null)
         {
             var record = new ErrorRecord(new InvalidOperationException(message), id, category, target)

@@ -84,6 +84,13 @@ namespace PoetryCaAuth.Credentials
         /// </summary>
         public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+        /// <summary>-Quiet: nothing is asked on purpose, so the advice is to run without it, not to find a terminal.</summary>
+        public bool Quiet { get; set; }
+
+        private string WhyNoPrompt => Quiet ? "-Quiet never asks" : "the session is non-interactive";
+
+        private string PromptAdvice => Quiet ? "run the command once without -Quiet" : "run the command in an interactive session";
+
         public IBrowserLauncher Browser { get; set; }
 
         public IProcessRunner ProcessRunner { get; set; } = new ProcessRunner();
@@ -400,8 +407,8 @@ namespace PoetryCaAuth.Credentials
                         assumeRole.Options.MfaTokenCodeCallback = () =>
                             NullIfBlank(MfaCode) ?? NullIfBlank(pump.Invoke(() => Prompt?.ReadMfaCode(profileName, serial))) ??
                             throw new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRequired",
-                                $"The AWS profile '{profileName}' needs an MFA code for {serial}, and none could be asked for (the session is non-interactive).",
-                                profileName, "Pass -MfaCode with the current code from the MFA device, or run the command in an interactive session.");
+                                $"The AWS profile '{profileName}' needs an MFA code for {serial}, and none could be asked for ({WhyNoPrompt}).",
+                                profileName, $"Pass -MfaCode with the current code from the MFA device, or {PromptAdvice}.");
                     }
 
                     if (assumeRole.SourceCredentials != null)
@@ -485,8 +492,8 @@ namespace PoetryCaAuth.Credentials
                     bool canPrompt = (Prompt as ISignInPrompt)?.CanPrompt == true;
                     return new PoetryCaAuthException(ErrorKind.Authentication, "AwsSsoLoginRequired",
                         $"The IAM Identity Center sign-in for AWS profile '{profileName}'{session} is missing or has expired" +
-                        (canPrompt ? $": {detail}" : ", and a new one cannot be started because this session is non-interactive."),
-                        profileName, $"Sign in with 'aws sso login --profile {profileName}' (or run this command in an interactive PowerShell), then retry.", e);
+                        (canPrompt ? $": {detail}" : $", and a new one cannot be started ({WhyNoPrompt})."),
+                        profileName, $"Sign in with 'aws sso login --profile {profileName}' (or {PromptAdvice}), then retry.", e);
                 }
             }
 

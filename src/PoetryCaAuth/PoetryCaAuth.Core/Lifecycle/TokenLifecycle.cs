@@ -51,6 +51,13 @@ namespace PoetryCaAuth.Lifecycle
     /// </summary>
     public sealed class TokenLifecycle
     {
+        /// <summary>
+        /// A record holds for one place AND one CodeArtifact domain: two projects may both call their source
+        /// "codeartifact" for different domains, and a token for one says nothing about the other.
+        /// </summary>
+        internal static string StateKeyOf(ICredentialDestination destination, CodeArtifactRepository repository) =>
+            destination.StateKey(repository) + "|" + repository.Domain + "-" + repository.DomainOwner + "." + repository.Region;
+
         private readonly TokenStateStore _store;
         private readonly LifecycleOptions _options;
         private readonly IRefreshObserver _observer;
@@ -93,7 +100,7 @@ namespace PoetryCaAuth.Lifecycle
             {
                 CodeArtifactRepository repo = item.Repository;
                 string where = destination.Describe(repo);
-                TokenStateEntry? entry = state.Get(destination.StateKey(repo));
+                TokenStateEntry? entry = state.Get(StateKeyOf(destination, repo));
                 if (entry == null)
                 {
                     if (state.Problem == null) _observer.Verbose($"Source '{repo.Name}': no token recorded for {where}; refreshing.");
@@ -214,7 +221,7 @@ namespace PoetryCaAuth.Lifecycle
                     TokenStateStore.Fingerprint(token.Reveal()), now);
                 try
                 {
-                    _owner._store.Record(_destination.StateKey(repository), entry, now);
+                    _owner._store.Record(StateKeyOf(_destination, repository), entry, now);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {

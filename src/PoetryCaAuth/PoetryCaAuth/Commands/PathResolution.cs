@@ -5,6 +5,21 @@ namespace PoetryCaAuth.Commands
     /// <summary>Resolves -Path against PowerShell's current location (not the process's) and insists on the FileSystem provider.</summary>
     internal static class PathResolution
     {
+        /// <param name="quiet">-Quiet: a bad path is one warning line and null, never a terminating error.</param>
+        public static string? Resolve(PSCmdlet cmdlet, string? path, bool quiet)
+        {
+            if (!quiet) return Resolve(cmdlet, path);
+            if (string.IsNullOrEmpty(path)) return cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.Name == "FileSystem" && (System.IO.File.Exists(resolved) || System.IO.Directory.Exists(resolved)))
+            {
+                return resolved;
+            }
+
+            cmdlet.WriteWarning($"PoetryCaAuth: the path '{path}' does not exist or is not on the file system; nothing was refreshed.");
+            return null;
+        }
+
         public static string Resolve(PSCmdlet cmdlet, string? path)
         {
             if (string.IsNullOrEmpty(path))

@@ -10,13 +10,21 @@ namespace PoetryCaAuth.Commands
     /// <summary>Discovery as both cmdlets run it: Core does the work, this relays notes and applies -Name.</summary>
     internal static class SourceDiscovery
     {
-        public static List<CodeArtifactRepository> Discover(PSCmdlet cmdlet, string? path, string[] names, DiscoveryScope scope)
+        /// <param name="quiet">-Quiet: a bad path or a malformed file is one warning line and no sources.</param>
+        public static List<CodeArtifactRepository> Discover(PSCmdlet cmdlet, string? path, string[] names, DiscoveryScope scope,
+            bool quiet = false)
         {
-            string start = PathResolution.Resolve(cmdlet, path);
+            string? start = PathResolution.Resolve(cmdlet, path, quiet);
+            if (start == null) return new List<CodeArtifactRepository>();
             DiscoveryResult result;
             try
             {
                 result = new RepositoryDiscovery(HostEnvironment.Current).Discover(start, scope);
+            }
+            catch (PoetryCaAuthException e) when (quiet)
+            {
+                cmdlet.WriteWarning("PoetryCaAuth: " + ErrorRecords.OneLine(e));
+                return new List<CodeArtifactRepository>();
             }
             catch (PoetryCaAuthException e)
             {

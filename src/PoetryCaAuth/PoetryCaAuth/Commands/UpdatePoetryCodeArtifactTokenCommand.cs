@@ -245,7 +245,7 @@ namespace PoetryCaAuth.Commands
 
             if (ParameterSetName == DiscoverSet)
             {
-                foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
+                foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope, Quiet.IsPresent))
                 {
                     _items.Add(NewItem(repository, repository.ProfileName, EndpointUrl));
                 }
@@ -301,7 +301,12 @@ namespace PoetryCaAuth.Commands
 
             PoetryTarget? poetryTarget = store != null ? new PoetryTarget(store) : null;
             ICredentialTarget target = (ICredentialTarget?)variableTarget ?? poetryTarget!;
-            var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token };
+            var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token, Quiet = Quiet.IsPresent };
+            if (Quiet)
+            {
+                // A profile line must not hang on a slow STS or IAM Identity Center endpoint either.
+                resolver.SignInTimeout = TimeSpan.FromSeconds(TimeoutSec);
+            }
             var refresher = new TokenRefresher(env, resolver,
                 new CodeArtifactClient(new CodeArtifactClientOptions
                 {
@@ -466,11 +471,7 @@ namespace PoetryCaAuth.Commands
             }
         }
 
-        private static string OneLine(PoetryCaAuthException error)
-        {
-            string text = error.RecommendedAction == null ? error.Message : error.Message + " " + error.RecommendedAction;
-            return System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
-        }
+        private static string OneLine(PoetryCaAuthException error) => ErrorRecords.OneLine(error);
 
         private PoetryCredentialStore? CreatePoetryStore(HostEnvironment env)
         {
