@@ -100,7 +100,10 @@ namespace PoetryCaAuth.Core.Tests.Auth
         public void SettingTakesAStringOrAHashtableAndNothingElse()
         {
             Assert.Null(ProfileSetting.FromValue(null));
-            Assert.Null(ProfileSetting.FromValue("  "));
+            // An empty name is a mistake (an unset variable), not a request for the default chain.
+            Assert.Equal("ProfileNameInvalid", Assert.Throws<PoetryCaAuthException>(() => ProfileSetting.FromValue("  ")).ErrorId);
+            Assert.Equal("ProfileNameInvalid",
+                Assert.Throws<PoetryCaAuthException>(() => ProfileSetting.FromValue(new Hashtable { ["*"] = new[] { "a", "b" } })).ErrorId);
             Assert.Equal("dev", ProfileSetting.FromValue(" dev ")!.Single);
             Assert.Equal(2, ProfileSetting.FromValue(new Hashtable { ["one"] = "a", ["444455556666"] = "b" })!.Map!.Count);
             Assert.Equal("ProfileNameInvalid", Assert.Throws<PoetryCaAuthException>(() => ProfileSetting.FromValue(new[] { "a", "b" })).ErrorId);

@@ -253,7 +253,8 @@ public sealed class TokenLifecyclePartitionTests : IDisposable
         new(new TokenStateStore(_dir), new LifecycleOptions { UtcNow = () => _now, Force = force, MinimumRemaining = TimeSpan.FromHours(minimumHours) }, observer);
 
     private void Record(string name, DateTimeOffset expires) =>
-        new TokenStateStore(_dir).Record("fake|" + name, new TokenStateEntry(name, "Fake", expires, "fp", _now), _now);
+        new TokenStateStore(_dir).Record(TokenLifecycle.StateKeyOf(new FakeDestination(), Item(name).Repository),
+            new TokenStateEntry(name, "Fake", expires, "fp", _now), _now);
 
     [Fact]
     public void SkipsWhatStaysValidLongerThanTheMinimum()
@@ -395,6 +396,16 @@ public sealed class RefresherStoreHookTests : IDisposable
         new(new CodeArtifactRepository { Name = name, Domain = "my-domain", DomainOwner = "111122223333", Region = "us-west-2" });
 
     [Fact]
+    public void ARecordForOneDomain_SaysNothingAboutASameNamedSourceInAnother()
+    {
+        var destination = new FakeDestination();
+        CodeArtifactRepository here = Item("codeartifact").Repository;
+        var elsewhere = new CodeArtifactRepository { Name = "codeartifact", Domain = "other-domain", DomainOwner = "444455556666", Region = "eu-west-1" };
+
+        Assert.NotEqual(TokenLifecycle.StateKeyOf(destination, here), TokenLifecycle.StateKeyOf(destination, elsewhere));
+    }
+
+    [Fact]
     public void RecordsOnlyAfterASuccessfulStore()
     {
         (TokenRefresher refresher, TokenHandler handler) = Refresher();
@@ -410,9 +421,10 @@ public sealed class RefresherStoreHookTests : IDisposable
         Assert.Null(outcomes[0].Error);
         Assert.Equal("PoetryConfigFailed", outcomes[1].Error!.ErrorId);
         TokenStateSnapshot state = lifecycle.Store.Load();
-        Assert.NotNull(state.Get("fake|good"));
-        Assert.Null(state.Get("fake|bad"));
-        Assert.Equal(TokenStateStore.Fingerprint("eyJtoken-1"), state.Get("fake|good")!.Fingerprint);
+        string good = TokenLifecycle.StateKeyOf(destination, Item("good").Repository);
+        Assert.NotNull(state.Get(good));
+        Assert.Null(state.Get(TokenLifecycle.StateKeyOf(destination, Item("bad").Repository)));
+        Assert.Equal(TokenStateStore.Fingerprint("eyJtoken-1"), state.Get(good)!.Fingerprint);
     }
 
     [Fact]

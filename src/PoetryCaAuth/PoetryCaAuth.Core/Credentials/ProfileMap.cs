@@ -220,11 +220,25 @@ namespace PoetryCaAuth.Credentials
                 case null:
                     return null;
                 case string text:
-                    return string.IsNullOrWhiteSpace(text) ? null : new ProfileSetting(text.Trim(), null);
+                    if (string.IsNullOrWhiteSpace(text))
+                    {
+                        throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "ProfileNameInvalid",
+                            "-ProfileName is empty.", value, "Give a profile name, or leave -ProfileName out to use the usual order.");
+                    }
+
+                    return new ProfileSetting(text.Trim(), null);
                 case IDictionary dictionary:
                     var pairs = new List<KeyValuePair<string, string?>>();
                     foreach (DictionaryEntry entry in dictionary)
                     {
+                        // One name per key: a list (an array) would be ambiguous; other values are taken as their text.
+                        if (entry.Value is IEnumerable && !(entry.Value is string))
+                        {
+                            throw new PoetryCaAuthException(ErrorKind.InvalidArgument, "ProfileNameInvalid",
+                                $"-ProfileName maps '{entry.Key}' to a {entry.Value.GetType().Name}; each value must be one profile name.",
+                                value, "Write the table as @{ 'team-*' = 'dev'; '444455556666' = 'prod' }.");
+                        }
+
                         pairs.Add(new KeyValuePair<string, string?>(entry.Key?.ToString() ?? string.Empty, entry.Value?.ToString()));
                     }
 

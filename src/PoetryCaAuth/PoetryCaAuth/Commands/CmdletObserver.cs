@@ -24,7 +24,10 @@ namespace PoetryCaAuth.Commands
 
         public void Warning(string message) => _cmdlet.WriteWarning(message);
 
-        public bool ShouldProcess(string target, string action) => _cmdlet.ShouldProcess(target, action);
+        /// <summary>False for cmdlets that write nothing (Get-CodeArtifactAuthorizationToken): nothing to confirm.</summary>
+        public bool ConfirmWrites { get; set; } = true;
+
+        public bool ShouldProcess(string target, string action) => !ConfirmWrites || _cmdlet.ShouldProcess(target, action);
 
         public void Progress(int completed, int total, string status)
         {

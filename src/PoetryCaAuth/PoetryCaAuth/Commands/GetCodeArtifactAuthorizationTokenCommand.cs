@@ -191,7 +191,7 @@ namespace PoetryCaAuth.Commands
             }
 
             var env = HostEnvironment.Current;
-            var observer = new CmdletObserver(this, "Getting CodeArtifact tokens");
+            var observer = new CmdletObserver(this, "Getting CodeArtifact tokens") { ConfirmWrites = false };
             var capture = new TokenCaptureTarget();
             var resolver = new AwsCredentialResolver(env, observer) { MfaCode = MfaCode, Cancel = _stopping.Token };
             var refresher = new TokenRefresher(env, resolver,

@@ -84,7 +84,8 @@ namespace PoetryCaAuth.Commands
 
         /// <summary>
         /// The current code of the MFA device, for profiles with mfa_serial (and aws-vault profiles that need
-        /// one); without it the code is asked for, or a non-interactive session gets an error.
+        /// one); without it an assume-role profile's code is asked for (a non-interactive session gets an error),
+        /// while aws-vault profiles with MFA need it (or AWS_VAULT_PROMPT).
         /// </summary>
         [Parameter]
         [ValidatePattern("^[0-9]{6}$")]
@@ -183,6 +184,12 @@ namespace PoetryCaAuth.Commands
 
         protected override void BeginProcessing()
         {
+            if (MinimumRemaining < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(ErrorRecords.Create("MinimumRemainingInvalid", ErrorCategory.InvalidArgument, MinimumRemaining,
+                    $"-MinimumRemaining is negative ({MinimumRemaining}).", "Give a time span such as '01:00:00' or a number of seconds, 0 or more."));
+            }
+
             if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
             {
                 _nameFilter = Name;
