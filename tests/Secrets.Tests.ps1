@@ -76,7 +76,10 @@ Describe 'Secrets sweep' {
         foreach ($run in $runs) {
             $scenario = $Scenarios[$Command] | Where-Object Name -EQ $run.Scenario
             # Each run must have got where it was meant to, or its silence proves nothing.
-            if ($scenario.ExpectErrorId) { $run.ErrorIds | Should -Contain $scenario.ExpectErrorId -Because $scenario.Name }
+            if ($scenario.ExpectErrorId) {
+                # Some scenarios may end in one of several ids (an unreachable SSO portal): any one of them proves the run got there.
+                @($run.ErrorIds | Where-Object { $_ -in @($scenario.ExpectErrorId) }).Count | Should -BeGreaterThan 0 -Because $scenario.Name
+            }
             else { $run.ErrorIds | Should -BeNullOrEmpty -Because $scenario.Name }
             if ($scenario.ExpectAction) { $run.Actions | Should -Contain $scenario.ExpectAction -Because $scenario.Name }
             # Proof the transcript recorded the run: a stream message or the output table is in it.

@@ -137,7 +137,7 @@ Describe 'Skipping tokens that are still valid' {
     It 'refreshes an entry whose recorded expiry has passed, and only that one' -Tag 'Poetry' {
         Update-PoetryCodeArtifactToken -PoetryPath $Poetry.Path -ErrorAction Stop
         $state = Get-Content -Raw (Get-StateFile) | ConvertFrom-Json -AsHashtable
-        $key = @($state.entries.Keys | Where-Object { $_ -like '*|ca-other' })[0]
+        $key = @($state.entries.Keys | Where-Object { $_ -like '*|ca-other|*' })[0]
         $state.entries[$key].expires = [DateTimeOffset]::UtcNow.AddMinutes(-5).ToString('o')
         $state | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath (Get-StateFile)
         Reset-CodeArtifactEmulator -Emulator $Emulator

@@ -118,7 +118,7 @@ region = us-west-2
             @{ Name = 'refresh with temporary keys'; ExpectAction = 'Stored'; Setup = { New-SweepProject; Set-SessionCredential }
                 Run = { Update-PoetryCodeArtifactToken @Sweep -PassThru }
             }
-            @{ Name = 'second refresh (profile case)'; ExpectAction = 'Stored'; Setup = { New-SweepProject; Set-SessionCredential }
+            @{ Name = 'second refresh (profile case)'; ExpectAction = 'Skipped'; Setup = { New-SweepProject; Set-SessionCredential }
                 Run = { Update-PoetryCodeArtifactToken @Sweep; Update-PoetryCodeArtifactToken @Sweep -PassThru }
             }
             @{ Name = 'static profile, piped object, -NoKeyring'; ExpectAction = 'Stored'; Setup = { Write-AwsProfiles; Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY }
@@ -150,10 +150,10 @@ region = us-west-2
                     Set-CodeArtifactEmulatorFault -Emulator $Emulator -Fault @{ clockSkewSeconds = 3600 } | Out-Null
                 }; Run = { Update-PoetryCodeArtifactToken @Sweep -PassThru }
             }
-            @{ Name = 'SSO profile with a cached login'; ExpectErrorId = 'AwsProfileCredentialsFailed'; Setup = { New-SweepProject; Write-AwsProfiles; Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY }
+            @{ Name = 'SSO profile with a cached login'; ExpectErrorId = @('AwsProfileCredentialsFailed', 'AwsSsoLoginRequired'); Setup = { New-SweepProject; Write-AwsProfiles; Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY }
                 Run = { Update-PoetryCodeArtifactToken @Sweep -ProfileName sso-dev -TimeoutSec 2 }
             }
-            @{ Name = 'credential_process printing keys in a bad format'; ExpectErrorId = 'AwsProfileCredentialsFailed'; Setup = { New-SweepProject; Write-AwsProfiles; Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY }
+            @{ Name = 'credential_process printing keys in a bad format'; ExpectErrorId = 'AwsCredentialProcessFailed'; Setup = { New-SweepProject; Write-AwsProfiles; Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY }
                 Run = { Update-PoetryCodeArtifactToken @Sweep -ProfileName broken-process }
             }
             @{ Name = 'Poetry not found'; ExpectErrorId = 'PoetryNotFound'; Setup = { New-SweepProject; Set-SessionCredential }
