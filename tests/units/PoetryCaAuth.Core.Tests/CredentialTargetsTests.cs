@@ -141,6 +141,16 @@ public sealed class DotEnvFileTests : IDisposable
         pairs.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2)).ToArray();
 
     [Fact]
+    public void ADroppedDuplicateOnTheLastLine_LeavesNoBlankLine()
+    {
+        byte[] before = Encoding.UTF8.GetBytes("KEY=old\nB=2\nKEY=dup");
+
+        string after = Encoding.UTF8.GetString(DotEnvFile.Apply(before, Values(("KEY", "new"), ("USERNAME", "aws")), false));
+
+        Assert.Equal("KEY=new\nB=2\nUSERNAME=aws\n", after);
+    }
+
+    [Fact]
     public void UpdatesKeysInPlaceAndKeepsEveryOtherByte()
     {
         // A BOM, CRLF and LF mixed, comments, odd spacing, quotes, non-ASCII and a last line without newline.

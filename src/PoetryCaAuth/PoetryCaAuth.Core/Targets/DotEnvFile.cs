@@ -81,10 +81,11 @@ namespace PoetryCaAuth.Targets
                 written.Add(key);
             }
 
-            if (output.Length > 0 && lines.Count > 0)
+            if (output.Length > 0)
             {
-                byte[] last = lines[lines.Count - 1];
-                if (last.Length > 0 && last[last.Length - 1] != (byte)'\n' && pending.Keys.Any(k => !written.Contains(k)))
+                // What was written last decides, not the last input line: a dropped duplicate may have been that line.
+                byte lastWritten = output.GetBuffer()[output.Length - 1];
+                if (lastWritten != (byte)'\n' && pending.Keys.Any(k => !written.Contains(k)))
                 {
                     byte[] bytes = Utf8.GetBytes(newline);
                     output.Write(bytes, 0, bytes.Length);
