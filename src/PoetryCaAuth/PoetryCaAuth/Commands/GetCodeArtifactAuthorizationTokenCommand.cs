@@ -24,7 +24,7 @@ namespace PoetryCaAuth.Commands
         private const string DiscoverSet = "Discover";
         private const string DomainSet = "Domain";
 
-        private readonly List<RefreshItem> _items = new List<RefreshItem>();
+        private SourceCollector _sources = null!; // set in BeginProcessing
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         /// <summary>A pyproject.toml file, or a folder to search upwards from. Defaults to the current location.</summary>
@@ -89,9 +89,6 @@ namespace PoetryCaAuth.Commands
         [Parameter(ParameterSetName = DomainSet, ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        private ProfileSetting? _profileSetting;
-        private string[]? _nameFilter;
-
         /// <summary>Token lifetime in seconds: 0 (the role session's) or 900 to 43200.</summary>
         [Parameter]
         [Alias("DurationSeconds")]
@@ -108,25 +105,7 @@ namespace PoetryCaAuth.Commands
 
         protected override void BeginProcessing()
         {
-            if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
-            {
-                _nameFilter = Name;
-            }
-            else if (ParameterSetName == DomainSet && Name.Length > 1)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("NameAmbiguous", ErrorCategory.InvalidArgument, Name,
-                    "-Name gives the one source that -Url or -Domain describe; it cannot take several names here.",
-                    "Give one name, or pipe several sources in."));
-            }
-
-            try
-            {
-                _profileSetting = ProfileSetting.FromValue(ProfileName is PSObject wrapped ? wrapped.BaseObject : ProfileName);
-            }
-            catch (PoetryCaAuthException e)
-            {
-                ThrowTerminatingError(ErrorRecords.From(e));
-            }
+            _sources = SourceCollector.Begin(this, Name, ProfileName, ParameterSetName == DomainSet);
         }
 
         protected override void ProcessRecord()
@@ -136,33 +115,22 @@ namespace PoetryCaAuth.Commands
                 return;
             }
 
-            var bound = new SourceFields
+            _sources.AddPiped(new SourceFields
             {
-                Name = _nameFilter == null && Name.Length > 0 ? Name[0] : null,
+                Name = _sources.BoundName(Name),
                 Url = Url,
                 Domain = Domain,
                 DomainOwner = DomainOwner,
                 Region = Region,
                 Repository = Repository,
                 EndpointUrl = EndpointUrl,
-            };
-            SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
-            CodeArtifactRepository? repository = RepositoryBinding.ToRepository(this, fields, _nameFilter);
-            if (repository != null && !RepositoryBinding.IsDuplicate(this, _items.Select(i => i.Repository), repository))
-            {
-                _items.Add(NewItem(repository, fields.ProfileName, fields.EndpointUrl));
-            }
+            }, InputObject);
         }
 
-        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName, string? endpointUrl)
-        {
-            (string? profile, string? reason) = ProfileSetting.Choose(_profileSetting, repository, ownProfileName);
-            return new RefreshItem(repository, profile, endpointUrl, reason);
-        }
 
         protected override void EndProcessing()
         {
-            if (MyInvocation.ExpectingInput && _items.Count == 0)
+            if (MyInvocation.ExpectingInput && _sources.Items.Count == 0)
             {
                 WriteVerbose("No usable source was piped in, so no token was fetched.");
                 return;
@@ -172,10 +140,10 @@ namespace PoetryCaAuth.Commands
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope))
                 {
-                    _items.Add(NewItem(repository, repository.ProfileName, EndpointUrl));
+                    _sources.Add(repository, repository.ProfileName, EndpointUrl);
                 }
 
-                if (_items.Count == 0)
+                if (_sources.Items.Count == 0)
                 {
                     WriteWarning(Name.Length > 0
                         ? $"No CodeArtifact source matches -Name {string.Join(", ", Name)}. Get-CodeArtifactRepository lists the sources found."
@@ -185,7 +153,7 @@ namespace PoetryCaAuth.Commands
                 }
             }
 
-            if (_items.Count == 0)
+            if (_sources.Items.Count == 0)
             {
                 return;
             }
@@ -199,7 +167,7 @@ namespace PoetryCaAuth.Commands
             var options = new RefreshOptions { Method = AuthMethod, DurationSeconds = DurationSecond, Cancel = _stopping.Token };
             try
             {
-                foreach (RefreshOutcome outcome in refresher.Refresh(_items, capture, options, observer))
+                foreach (RefreshOutcome outcome in refresher.Refresh(_sources.Items, capture, options, observer))
                 {
                     CodeArtifactAuthorizationToken? token = capture.Get(outcome.Repository);
                     if (outcome.Error != null || token == null)
@@ -216,7 +184,7 @@ namespace PoetryCaAuth.Commands
                 ThrowTerminatingError(ErrorRecords.From(e));
             }
 
-            WriteVerbose($"{refresher.TokenRequests} token request(s) for {_items.Count} source(s).");
+            WriteVerbose($"{refresher.TokenRequests} token request(s) for {_sources.Items.Count} source(s).");
         }
 
         protected override void StopProcessing() => _stopping.Cancel();

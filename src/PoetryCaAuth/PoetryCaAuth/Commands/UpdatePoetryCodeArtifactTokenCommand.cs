@@ -29,7 +29,7 @@ namespace PoetryCaAuth.Commands
         private const string DiscoverSet = "Discover";
         private const string RepositorySet = "Repository";
 
-        private readonly List<RefreshItem> _items = new List<RefreshItem>();
+        private SourceCollector _sources = null!; // set in BeginProcessing
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         /// <summary>A pyproject.toml file, or a folder to search upwards from. Defaults to the current location.</summary>
@@ -177,11 +177,6 @@ namespace PoetryCaAuth.Commands
         [Parameter(ParameterSetName = RepositorySet, ValueFromPipelineByPropertyName = true)]
         public SourceOrigin? Origin { get; set; }
 
-        private ProfileSetting? _profileSetting;
-
-        // -Name typed on the command line while sources are piped in: a filter over the piped sources' names.
-        private string[]? _nameFilter;
-
         protected override void BeginProcessing()
         {
             if (MinimumRemaining < TimeSpan.Zero)
@@ -190,26 +185,7 @@ namespace PoetryCaAuth.Commands
                     $"-MinimumRemaining is negative ({MinimumRemaining}).", "Give a time span such as '01:00:00' or a number of seconds, 0 or more."));
             }
 
-            if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
-            {
-                _nameFilter = Name;
-            }
-            else if (ParameterSetName == RepositorySet && Name.Length > 1)
-            {
-                ThrowTerminatingError(ErrorRecords.Create("NameAmbiguous", ErrorCategory.InvalidArgument, Name,
-                    "-Name gives the one source that -Url or -Domain describe; it cannot take several names here.",
-                    "Give one name, or pipe several sources in (for example from Import-Csv)."));
-            }
-
-            try
-            {
-                // Read before any pipeline binding: this is the command line's or $PSDefaultParameterValues' value.
-                _profileSetting = ProfileSetting.FromValue(ProfileName is PSObject wrapped ? wrapped.BaseObject : ProfileName);
-            }
-            catch (PoetryCaAuthException e)
-            {
-                ThrowTerminatingError(ErrorRecords.From(e));
-            }
+            _sources = SourceCollector.Begin(this, Name, ProfileName, ParameterSetName == RepositorySet);
         }
 
         protected override void ProcessRecord()
@@ -219,9 +195,9 @@ namespace PoetryCaAuth.Commands
                 return;
             }
 
-            var bound = new SourceFields
+            _sources.AddPiped(new SourceFields
             {
-                Name = _nameFilter == null && Name.Length > 0 ? Name[0] : null,
+                Name = _sources.BoundName(Name),
                 Url = Url,
                 Domain = Domain,
                 DomainOwner = DomainOwner,
@@ -229,21 +205,13 @@ namespace PoetryCaAuth.Commands
                 Repository = Repository,
                 EndpointUrl = EndpointUrl,
                 Origin = Origin,
-            };
-            // The piped object itself: hashtables never bind by property name, and a -Name on the command line
-            // would otherwise hide each object's own name.
-            SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
-            CodeArtifactRepository? repository = RepositoryBinding.ToRepository(this, fields, _nameFilter);
-            if (repository != null && !RepositoryBinding.IsDuplicate(this, _items.Select(i => i.Repository), repository))
-            {
-                _items.Add(NewItem(repository, fields.ProfileName, fields.EndpointUrl));
-            }
+            }, InputObject);
         }
 
         protected override void EndProcessing()
         {
             CheckTargetParameters();
-            if (MyInvocation.ExpectingInput && _items.Count == 0)
+            if (MyInvocation.ExpectingInput && _sources.Items.Count == 0)
             {
                 // Something was piped in, even if nothing usable came through: never fall back to discovery.
                 WriteVerbose("No usable source was piped in, so nothing was refreshed.");
@@ -254,11 +222,11 @@ namespace PoetryCaAuth.Commands
             {
                 foreach (CodeArtifactRepository repository in SourceDiscovery.Discover(this, Path, Name, Scope, Quiet.IsPresent))
                 {
-                    _items.Add(NewItem(repository, repository.ProfileName, EndpointUrl));
+                    _sources.Add(repository, repository.ProfileName, EndpointUrl);
                 }
             }
 
-            List<RefreshItem> items = SelectForTarget(_items);
+            List<RefreshItem> items = SelectForTarget(_sources.Items);
             if (items.Count == 0 && Quiet)
             {
                 WriteVerbose("No CodeArtifact sources were found, so nothing was refreshed.");
@@ -458,11 +426,6 @@ namespace PoetryCaAuth.Commands
 
         public void Dispose() => _stopping.Dispose();
 
-        private RefreshItem NewItem(CodeArtifactRepository repository, string? ownProfileName, string? endpointUrl)
-        {
-            (string? profile, string? reason) = ProfileSetting.Choose(_profileSetting, repository, ownProfileName);
-            return new RefreshItem(repository, profile, endpointUrl, reason);
-        }
 
 
         /// <summary>An error, or with -Quiet a one-line warning (a profile must not fill the screen).</summary>
