@@ -135,8 +135,11 @@ function Invoke-UnitTests {
     & dotnet test (Join-Path $RepoRoot 'tests/units/PoetryCaAuth.Core.Tests/PoetryCaAuth.Core.Tests.csproj') -c $Configuration `
         --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     if (-not (Test-Path $trx)) { throw 'The unit tests did not produce results; see the build output above.' }
-    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    $run = ([xml](Get-Content -Raw $trx)).TestRun
+    $counters = $run.ResultSummary.Counters
+    $failures = @($run.Results.UnitTestResult | Where-Object outcome -eq 'Failed' | ForEach-Object { "$($_.testName) (xunit)" })
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted
+        Failures = $failures }
 }
 
 function Invoke-PesterTests {
@@ -160,6 +163,9 @@ function Invoke-Test {
     $skipped = $units.Skipped + $pester.Skipped
     Write-Host ''
     Write-Host "Unit tests: $($units.Passed) passed, $($units.Failed) failed. Pester: $($pester.Passed) passed, $($pester.Failed) failed."
+    foreach ($failure in @($units.Failures) + @($pester.PSObject.Properties['Failures'] ? $pester.Failures : @())) {
+        if ($failure) { Write-Host "  failed: $failure" }
+    }
     $line = "$passed passed, $failed failed"
     if ($skipped -gt 0) { $line += ", $skipped skipped" }
     Write-Host $line

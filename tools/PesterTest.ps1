@@ -25,5 +25,14 @@ if ($Tag) { $configuration.Filter.Tag = $Tag -split ',' }
 $result = Invoke-Pester -Configuration $configuration
 # A container that fails to run (a syntax error, a failing BeforeAll) counts as a failure too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
+# Name what failed, with the first line of why, so the end of a long CI log says it without scrolling.
+$failures = @(
+    foreach ($test in $result.Failed) {
+        $why = if ($test.ErrorRecord) { "$($test.ErrorRecord[0].Exception.Message)".Split("`n")[0] } else { '' }
+        '{0} ({1}): {2}' -f $test.ExpandedPath, (Split-Path -Leaf $test.ScriptBlock.File), $why
+    }
+    foreach ($block in $result.FailedBlocks) { "$($block.ExpandedPath): a setup block failed" }
+    foreach ($container in $result.FailedContainers) { "$($container.Item): the file did not run" }
+)
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount; Failures = $failures } |
     ConvertTo-Json | Set-Content -Path $SummaryPath
