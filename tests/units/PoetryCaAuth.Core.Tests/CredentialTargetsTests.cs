@@ -213,6 +213,28 @@ public sealed class DotEnvFileTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal("X=1\nA=1\n", File.ReadAllText(path));
     }
+
+    [Fact]
+    public void ASymlinkedFileStaysALink_AndItsTargetIsUpdated()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string kept = Path.Combine(_dir, "dotfiles");
+        Directory.CreateDirectory(kept);
+        string target = Path.Combine(kept, "project.env");
+        File.WriteAllText(target, "# kept\nX=1\n");
+        string project = Path.Combine(_dir, "project");
+        Directory.CreateDirectory(project);
+        string link = Path.Combine(project, ".env");
+        File.CreateSymbolicLink(link, Path.Combine("..", "dotfiles", "project.env"));
+
+        DotEnvFile.Update(link, Values(("A", "1")), false);
+
+        Assert.Equal(Path.Combine("..", "dotfiles", "project.env"), new FileInfo(link).LinkTarget);
+        Assert.Equal("# kept\nX=1\nA=1\n", File.ReadAllText(target));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target));
+        Assert.Empty(Directory.GetFiles(project, "*.tmp", SearchOption.TopDirectoryOnly));
+        Assert.Empty(Directory.GetFiles(kept, "*.tmp", SearchOption.TopDirectoryOnly));
+    }
 }
 
 public sealed class CiOutputTests : IDisposable

@@ -17,6 +17,12 @@ namespace PoetryCaAuth.Platform
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
         private static extern int Chmod(string path, uint mode);
 
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+        private static extern IntPtr RealPath(string path, IntPtr resolved);
+
+        [DllImport("libc", EntryPoint = "free")]
+        private static extern void Free(IntPtr pointer);
+
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         /// <summary>Replaces <paramref name="path"/> atomically with <paramref name="content"/>, owner-only.</summary>
@@ -29,6 +35,9 @@ namespace PoetryCaAuth.Platform
         /// </summary>
         public static void WriteAllBytes(string path, byte[] bytes)
         {
+            // A dotfile kept elsewhere and linked in (stow, a dotfiles repository) stays a link: the file it
+            // points to is replaced instead of the link.
+            path = ResolveSymbolicLinks(path);
             string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
             string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -53,6 +62,29 @@ namespace PoetryCaAuth.Platform
             finally
             {
                 if (File.Exists(temporary)) File.Delete(temporary);
+            }
+        }
+
+        /// <summary>
+        /// The file a path finally names once symbolic links are followed, on Unix; the path itself when it is
+        /// not a link, does not exist yet, or on Windows (where replacing a link needs rights users rarely have).
+        /// </summary>
+        public static string ResolveSymbolicLinks(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (!IsUnix || !File.Exists(full)) return full;
+            if ((File.GetAttributes(full) & FileAttributes.ReparsePoint) == 0) return full;
+
+            IntPtr resolved = RealPath(full, IntPtr.Zero);
+            if (resolved == IntPtr.Zero) return full;
+            try
+            {
+                // On Unix .NET decodes "ANSI" strings as UTF-8.
+                return Marshal.PtrToStringAnsi(resolved) ?? full;
+            }
+            finally
+            {
+                Free(resolved);
             }
         }
 
