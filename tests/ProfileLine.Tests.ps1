@@ -66,6 +66,29 @@ Describe 'Update-PoetryCodeArtifactToken -Quiet (the profile line)' -Tag 'Poetry
         Test-Path (Get-PoetryAuthFile) | Should -BeFalse
     }
 
+    It 'waits for another run no longer than -TimeoutSec, then warns in one line per source' {
+        $lock = Join-Path $env:XDG_STATE_HOME 'PoetryCaAuth/token-state.lock'
+        New-Item -ItemType Directory -Force (Split-Path $lock) | Out-Null
+        $held = [System.IO.File]::Open($lock, 'OpenOrCreate', 'ReadWrite', 'None')
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        try {
+            $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -TimeoutSec 2 *>&1
+        }
+        finally {
+            $watch.Stop()
+            $held.Dispose()
+        }
+
+        @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+        $warnings = @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $warnings.Count | Should -Be 2
+        $warnings | ForEach-Object { $_.Message | Should -Match "^PoetryCaAuth: source 'ca-(one|two)': Another PoetryCaAuth run kept the credential store lock .* for more than 2 seconds" }
+        $warnings | ForEach-Object { $_.Message | Should -Not -Match "`n" }
+        # The default lock wait is 30 s: well under it shows -TimeoutSec bounded the wait.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 20
+        Test-Path (Get-PoetryAuthFile) | Should -BeFalse
+    }
+
     It 'warns in one line instead of failing when Poetry is missing' {
         $everything = Update-PoetryCodeArtifactToken -Path $Sandbox.Project -Quiet -PoetryPath (Join-Path $Sandbox.Root 'none') *>&1
         @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0

@@ -168,7 +168,10 @@ namespace PoetryCaAuth.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds to wait for another PoetryCaAuth run that is storing credentials at the same moment.</summary>
+        /// <summary>
+        /// Seconds to wait for another PoetryCaAuth run that is storing credentials at the same moment (default 30;
+        /// with -Quiet, -TimeoutSec unless given).
+        /// </summary>
         [Parameter]
         [ValidateRange(0, 3600)]
         public int LockTimeoutSec { get; set; } = 30;
@@ -176,6 +179,13 @@ namespace PoetryCaAuth.Commands
         /// <summary>Pipeline: where the source came from (Get-CodeArtifactRepository's Origin); uv indexes get uv's variables.</summary>
         [Parameter(ParameterSetName = RepositorySet, ValueFromPipelineByPropertyName = true)]
         public SourceOrigin? Origin { get; set; }
+
+        /// <summary>
+        /// -Quiet must not hold the prompt for the default 30 s while another shell's profile stores its tokens:
+        /// unless -LockTimeoutSec is given, it waits no longer than -TimeoutSec.
+        /// </summary>
+        private int EffectiveLockTimeoutSec() =>
+            Quiet && !MyInvocation.BoundParameters.ContainsKey(nameof(LockTimeoutSec)) ? Math.Min(LockTimeoutSec, TimeoutSec) : LockTimeoutSec;
 
         protected override void BeginProcessing()
         {
@@ -254,7 +264,7 @@ namespace PoetryCaAuth.Commands
 
             ICredentialDestination destination = variableTarget ?? (ICredentialDestination)new PoetryDestination(env, NoKeyring.IsPresent);
             var lifecycle = new TokenLifecycle(new TokenStateStore(TokenStatePaths.GetDirectory(env)),
-                new LifecycleOptions { MinimumRemaining = MinimumRemaining, Force = Force.IsPresent, LockTimeout = TimeSpan.FromSeconds(LockTimeoutSec) },
+                new LifecycleOptions { MinimumRemaining = MinimumRemaining, Force = Force.IsPresent, LockTimeout = TimeSpan.FromSeconds(EffectiveLockTimeoutSec()) },
                 observer);
             LifecyclePlan plan = lifecycle.Partition(items, destination);
             foreach (SkippedSource skipped in plan.Skipped)
