@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'PoetryCaAuth.psm1'
+    RootModule           = 'PoetryCaAuth.dll'
+    # Imported before the root module: makes the engine (bin/) findable, in a private AssemblyLoadContext on PowerShell 7.
+    NestedModules        = @('loader/PoetryCaAuth.Bootstrap.dll')
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Core', 'Desktop')
     GUID                 = '7f3c2a4e-9b1d-4c6e-8a2f-5d0e1b7c9a31'

@@ -75,6 +75,8 @@ function Invoke-Build {
         '-o', (Join-Path $publish 'bin'), '--nologo', '-v', 'quiet')
     Invoke-Native dotnet @('publish', (Join-Path $SrcRoot 'PoetryCaAuth.Loader/PoetryCaAuth.Loader.csproj'), '-c', $Configuration,
         '-o', (Join-Path $publish 'loader'), '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('publish', (Join-Path $SrcRoot 'PoetryCaAuth.Bootstrap/PoetryCaAuth.Bootstrap.csproj'), '-c', $Configuration,
+        '-o', (Join-Path $publish 'bootstrap'), '--nologo', '-v', 'quiet')
 
     $bin = New-Item -ItemType Directory -Force (Join-Path $ModuleOutput 'bin')
     $loader = New-Item -ItemType Directory -Force (Join-Path $ModuleOutput 'loader')
@@ -83,7 +85,11 @@ function Invoke-Build {
         Where-Object { $_.Name -like 'PoetryCaAuth*.dll' -or $_.Name -like 'AWSSDK.*.dll' -or $_.Name -eq 'Tomlyn.dll' -or
             (($_.Name -like 'System.*.dll' -or $_.Name -like 'Microsoft.Bcl.*.dll') -and $_.Name -ne 'System.Management.Automation.dll') } |
         Copy-Item -Destination $bin
+    # The cmdlet assembly is the module's root, beside the manifest; its engine and dependencies stay in bin/,
+    # where only the module's own resolver finds them (ModuleAssemblyInitializer.cs).
+    Move-Item (Join-Path $bin "$ModuleName.dll") -Destination $ModuleOutput
     Copy-Item (Join-Path $publish 'loader/PoetryCaAuth.Loader.dll') -Destination $loader
+    Copy-Item (Join-Path $publish 'bootstrap/PoetryCaAuth.Bootstrap.dll') -Destination $loader
 
     Copy-Item (Join-Path $RepoRoot "$ModuleName.psd1") -Destination $ModuleOutput
     Copy-Item (Join-Path $SrcRoot 'PoetryCaAuth/Module/*') -Destination $ModuleOutput

@@ -52,7 +52,8 @@ $sdks = @($loaded | Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' } | ForEa
         FileVersion = $_.GetCustomAttributes([Reflection.AssemblyFileVersionAttribute], $false)[0].Version
     } })
 $oursInDefault = @($loaded | Where-Object { $alc::GetLoadContext($_) -eq $alc::Default } |
-    Where-Object { $_.GetName().Name -match '^(PoetryCaAuth(?!\.Loader$)|Tomlyn$)' } | ForEach-Object { $_.GetName().Name })
+    Where-Object { $_.GetName().Name -match '^(PoetryCaAuth\.Core|Tomlyn|AWSSDK\.(?!Core$).*)$' } | ForEach-Object { $_.GetName().Name })
+$engineContexts = @($loaded | Where-Object { $_.GetName().Name -in 'PoetryCaAuth.Core', 'Tomlyn' } | ForEach-Object { $alc::GetLoadContext($_).Name })
 '@
 
     function Assert-BothSdksWork {
@@ -74,8 +75,10 @@ $oursInDefault = @($loaded | Where-Object { $alc::GetLoadContext($_) -eq $alc::D
         $theirs.Location | Should -BeLike '*OtherAwsModule*'
         $ours.Context | Should -Be 'PoetryCaAuth'
         $ours.Location | Should -BeLike "$((Get-Module PoetryCaAuth).ModuleBase)*"
-        # Nothing of ours but the tiny loader sits in the default context, where it could collide.
+        # The engine and every third-party assembly sit in the private context; only our thin assemblies with
+        # no third-party references (the cmdlets, the bootstrap, the loader) are in the default one.
         @($Result.OursInDefault) | Should -BeNullOrEmpty
+        @($Result.EngineContexts) | Should -Be @('PoetryCaAuth', 'PoetryCaAuth')
     }
 
 }
@@ -106,7 +109,7 @@ Import-Module '$ModuleManifest'
 `$refresh = Update-PoetryCodeArtifactToken -PassThru
 `$otherAfter = Test-OtherAwsSdk
 $Inventory
-`$Result = [pscustomobject]@{ OtherBefore = `$otherBefore; OtherAfter = `$otherAfter; Action = "`$(`$refresh.Action)"; Sdks = `$sdks; OursInDefault = `$oursInDefault }
+`$Result = [pscustomobject]@{ OtherBefore = `$otherBefore; OtherAfter = `$otherAfter; Action = "`$(`$refresh.Action)"; Sdks = `$sdks; OursInDefault = `$oursInDefault; EngineContexts = `$engineContexts }
 "@
         Assert-ChildSucceeded $run 'Other module first, then PoetryCaAuth'
         Assert-BothSdksWork $run.Result
@@ -124,7 +127,7 @@ Import-Module '$OtherManifest'
 `$otherAfter = Test-OtherAwsSdk
 $Inventory
 `$Result = [pscustomobject]@{
-    OtherBefore = `$otherBefore; OtherAfter = `$otherAfter; Action = "`$(`$first.Action),`$(`$second.Action)"; Sdks = `$sdks; OursInDefault = `$oursInDefault
+    OtherBefore = `$otherBefore; OtherAfter = `$otherAfter; Action = "`$(`$first.Action),`$(`$second.Action)"; Sdks = `$sdks; OursInDefault = `$oursInDefault; EngineContexts = `$engineContexts
 }
 "@
         Assert-ChildSucceeded $run 'PoetryCaAuth first, then the other module'

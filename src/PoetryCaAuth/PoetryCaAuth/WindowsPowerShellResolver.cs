@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PoetryCaAuth
@@ -10,36 +11,49 @@ namespace PoetryCaAuth
     /// Windows PowerShell 5.1 has no AssemblyLoadContext and applies no binding redirects for modules, so
     /// the netstandard polyfills AWSSDK and Tomlyn ask for (System.Text.Json, System.Memory, ...) may be
     /// requested at versions other than the ones we ship. This resolver answers those requests from the
-    /// module's own bin folder. On PowerShell 7 the loader's private context does that job and this is idle.
+    /// module's bin folder. On PowerShell 7 the loader's private context does that job and this is idle.
+    /// (PoetryCaAuth.Core itself is found earlier, by the nested module PoetryCaAuth.Bootstrap.)
     /// </summary>
     public sealed class WindowsPowerShellResolver : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly string BinDirectory = Path.GetDirectoryName(typeof(WindowsPowerShellResolver).Assembly.Location)!;
+        private static readonly string EngineDirectory =
+            Path.Combine(Path.GetDirectoryName(typeof(WindowsPowerShellResolver).Assembly.Location)!, "bin");
 
         private static bool IsNetFramework =>
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
         public void OnImport()
         {
-            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+            if (!IsNetFramework) return;
+            AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromEngineDirectory;
+            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromEngineDirectory;
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromEngineDirectory;
         }
 
-        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
+        private static Assembly? ResolveFromEngineDirectory(object? sender, ResolveEventArgs args)
         {
             var requested = new AssemblyName(args.Name);
             string name = requested.Name ?? string.Empty;
-            string path = Path.Combine(BinDirectory, name + ".dll");
+            string path = Path.Combine(EngineDirectory, name + ".dll");
             if (name.Length == 0 || !File.Exists(path)) return null;
 
+            // The engine itself is ours at whatever version: served before the policy below, which lives in it.
+            if (string.Equals(name, "PoetryCaAuth.Core", StringComparison.Ordinal)) return Assembly.LoadFrom(path);
+            return ServeAsBindingRedirect(name, requested.Version, path);
+        }
+
+        // Kept apart so that compiling ResolveFromEngineDirectory never needs PoetryCaAuth.Core, which it loads.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static Assembly? ServeAsBindingRedirect(string name, Version? requested, string path)
+        {
             // Every failed load in the session comes here, other modules' too: answer only as a binding
             // redirect would (never downwards, never AWSSDK 4.x for a 3.x request).
             Version shipped = AssemblyName.GetAssemblyName(path).Version ?? new Version(0, 0);
-            return Platform.DependencyResolutionPolicy.ShouldServe(name, requested.Version, shipped) ? Assembly.LoadFrom(path) : null;
+            return Platform.DependencyResolutionPolicy.ShouldServe(name, requested, shipped) ? Assembly.LoadFrom(path) : null;
         }
     }
 }
