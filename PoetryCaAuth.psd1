@@ -26,10 +26,13 @@
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/poetry-ca-auth/PoetryCaAuth'
             ReleaseNotes = @'
-0.1.0: first release. Get-CodeArtifactRepository discovers the CodeArtifact sources of a Poetry project;
-Update-PoetryCodeArtifactToken fetches one token per domain and stores it with poetry config. Help (Get-Help,
-about_PoetryCaAuth), table views, tab completion of AWS profiles and source names, -WhatIf, progress, and AWS SDK
-isolation on PowerShell 7 (works beside AWS Tools for PowerShell). Full history: CHANGELOG.md in the module folder.
+0.1.0: first release. Get-CodeArtifactRepository discovers the CodeArtifact sources of a Poetry project (and uv
+indexes); Update-PoetryCodeArtifactToken fetches one token per domain and stores it with poetry config, skips tokens
+that are still valid, and can write them instead to the environment, a .env file, GitHub Actions or Azure Pipelines
+variables, for Poetry, uv or pip; Get-CodeArtifactAuthorizationToken returns tokens to scripts. Sign-in through the
+AWS SDK chain, profiles (SSO with browser sign-in, assume-role with MFA, credential_process), aws-vault or the
+environment, with a profile per source. Help, table views, tab completion, -WhatIf, progress, a quiet profile line,
+and AWS SDK isolation on PowerShell 7 (works beside AWS Tools for PowerShell). Full history: CHANGELOG.md.
 '@
         }
     }

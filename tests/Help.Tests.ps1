@@ -142,4 +142,16 @@ Describe 'about_PoetryCaAuth' {
             $About | Should -Match "-$name\b" -Because 'the SETTINGS section lists the parameters'
         }
     }
+
+    It 'lists every error id the module raises, with its category' {
+        # Read from the source, so that a new id without an entry in docs/en-US/about_PoetryCaAuth.md fails here.
+        $source = (Get-ChildItem (Join-Path $PSScriptRoot '../src/PoetryCaAuth') -Recurse -Filter *.cs |
+                Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]' | ForEach-Object { Get-Content -LiteralPath $_.FullName -Raw }) -join "`n"
+        $patterns = 'PoetryCaAuthException\(\s*ErrorKind\.\w+,\s*"(\w+)"', 'ErrorRecords\.Create\(\s*"(\w+)"', 'new ErrorRecord\([^";]*?"(\w+)"'
+        $ids = @($patterns | ForEach-Object { [regex]::Matches($source, $_) } | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+        $ids.Count | Should -BeGreaterThan 40 -Because 'the patterns must still find the ids in the source'
+        foreach ($id in $ids) {
+            $About | Should -Match "(?m)^\s*-?\s*$id \(\w+\):" -Because "$id is raised by the module"
+        }
+    }
 }

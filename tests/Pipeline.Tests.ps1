@@ -158,6 +158,9 @@ Describe 'Piping sources into Update-PoetryCodeArtifactToken' -Tag 'Poetry' {
         $err[0].FullyQualifiedErrorId | Should -Be "AwsConfigInvalid,$UpdateId"
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
         ($err[0].Exception.Message + $err[0].ErrorDetails.RecommendedAction) | Should -Match ([regex]::Escape($env:AWS_CONFIG_FILE))
+        # The SDK quotes the bad line with its line break; the message stays on one line and still shows it.
+        $err[0].Exception.Message | Should -Not -Match '[\r\n]'
+        $err[0].Exception.Message | Should -Match ([regex]::Escape('[profile broken'))
     }
 
     It 'says clearly when only half of an environment key pair is set' {
