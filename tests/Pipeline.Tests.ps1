@@ -197,6 +197,24 @@ Describe 'Piping into Get-CodeArtifactRepository' {
         (@{ Name = 'h'; Url = $OtherUrl } | Get-CodeArtifactRepository).Domain | Should -Be 'other-domain'
     }
 
+    It 'takes pyproject.toml files and project folders from Get-Item and Get-ChildItem, as -Path would' {
+        $one = Join-Path $Sandbox.Root 'one'
+        $two = Join-Path $Sandbox.Root 'two'
+        New-PoetryProject -Path $one -Source @{ Name = 'ca-one'; Url = $Id.RepositoryUrl } | Out-Null
+        New-PoetryProject -Path $two -Source @{ Name = 'ca-two'; Url = $OtherUrl }, @{ Name = 'pypi-mirror'; Url = 'https://pypi.org/simple/' } | Out-Null
+
+        $fromFile = @(Get-Item -LiteralPath (Join-Path $one 'pyproject.toml') | Get-CodeArtifactRepository -Scope Project)
+        $fromFile.Name | Should -Be 'ca-one'
+        $fromFile[0].ConfigFile | Should -Be (Join-Path $one 'pyproject.toml')
+        (Get-Item -LiteralPath $two | Get-CodeArtifactRepository -Scope Project).Name | Should -Be 'ca-two'
+
+        # A monorepo: every project below a folder, filtered by -Name on the command line.
+        $all = @(Get-ChildItem -LiteralPath $Sandbox.Root -Recurse -Filter pyproject.toml | Get-CodeArtifactRepository -Scope Project)
+        ($all.Name | Sort-Object) | Should -Be @('ca-one', 'ca-two')
+        (Get-ChildItem -LiteralPath $Sandbox.Root -Recurse -Filter pyproject.toml | Get-CodeArtifactRepository -Scope Project -Name '*two').Name |
+            Should -Be 'ca-two'
+    }
+
     It 'reports a piped object without a Url' {
         [pscustomobject]@{ Name = 'nourl' } | Get-CodeArtifactRepository -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -Be "RepositoryUrlMissing,$GetId"

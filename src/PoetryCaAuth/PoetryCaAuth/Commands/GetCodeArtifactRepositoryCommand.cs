@@ -35,11 +35,12 @@ namespace PoetryCaAuth.Commands
         [ArgumentCompleter(typeof(Completers.PoetrySourceNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
 
-        /// <summary>Where to look: the project, Poetry's global config, or both.</summary>
+        /// <summary>Where to look: the project, Poetry's global config, or both (also for piped files and folders).</summary>
         [Parameter(ParameterSetName = DiscoverSet)]
+        [Parameter(ParameterSetName = UrlSet)]
         public DiscoveryScope Scope { get; set; } = DiscoveryScope.All;
 
-        /// <summary>The piped item itself: a URL string, or an object or hashtable with Url (and Name).</summary>
+        /// <summary>The piped item itself: a URL string, an object or hashtable with Url (and Name), or a pyproject.toml file or project folder.</summary>
         [Parameter(ParameterSetName = UrlSet, ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
@@ -71,6 +72,17 @@ namespace PoetryCaAuth.Commands
 
         private void WriteUrlSource()
         {
+            // A file or folder piped from Get-Item or Get-ChildItem means "that project", as -Path would.
+            if (InputObject?.BaseObject is System.IO.FileSystemInfo item && !MyInvocation.BoundParameters.ContainsKey(nameof(Url)))
+            {
+                foreach (CodeArtifactRepository discovered in SourceDiscovery.Discover(this, item.FullName, _nameFilter ?? Array.Empty<string>(), Scope))
+                {
+                    WriteObject(discovered);
+                }
+
+                return;
+            }
+
             var bound = new SourceFields { Url = string.IsNullOrWhiteSpace(Url) ? null : Url, Name = _nameFilter == null && Name.Length == 1 ? Name[0] : null };
             SourceFields fields = bound.Overlay(RepositoryBinding.Read(InputObject));
             if (fields.Url == null)
