@@ -28,7 +28,8 @@ try {
 
     Write-Step 'poetry install, before any token is stored'
     $before = Invoke-Poetry -ArgumentList 'install', '--no-root' -WorkingDirectory $sandbox.Project
-    Write-Host (($before.Output -split "`n" | Where-Object { $_ -match 'Authorization error|failed' }) -join "`n").Trim()
+    # Poetry 1.3 leaves its style tags (<c1>...</c1>) in output that is not a terminal; they are noise here.
+    Write-Host ((($before.Output -split "`n" | Where-Object { $_ -match 'Authorization error|failed' }) -join "`n") -replace '</?c\d>', '').Trim()
     Write-Host "-> exit code $($before.ExitCode): CodeArtifact turned Poetry away." -ForegroundColor Yellow
 
     Write-Step 'Get-CodeArtifactRepository'
