@@ -177,6 +177,10 @@ Describe 'Tab completion' {
         (Get-Completion 'Get-CodeArtifactRepository -Name ').CompletionText | Should -Be @('team-main', 'team-mirror')
         (Get-Completion 'Update-PoetryCodeArtifactToken -Name team-mi').CompletionText | Should -Be @('team-mirror')
         (Get-Completion 'Update-PoetryCodeArtifactToken -Name x').Count | Should -Be 0
+        # In a list, names already given are not offered again.
+        (Get-Completion 'Get-CodeArtifactRepository -Name team-main,').CompletionText | Should -Be @('team-mirror')
+        (Get-Completion 'Update-PoetryCodeArtifactToken -Name team-mirror,team-m').CompletionText | Should -Be @('team-main')
+        (Get-Completion 'Update-PoetryCodeArtifactToken -Name team-main').CompletionText | Should -Be @('team-main')
     }
 
     It 'completes -Name with the sources of the project that -Path names' {

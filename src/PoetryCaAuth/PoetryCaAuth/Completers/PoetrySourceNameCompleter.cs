@@ -43,7 +43,53 @@ namespace PoetryCaAuth.Completers
                 return Array.Empty<CompletionResult>();
             }
 
-            return CompletionHelper.Complete(names, wordToComplete).ToList();
+            var given = new HashSet<string>(AlreadyGiven(commandAst, parameterName, wordToComplete), StringComparer.OrdinalIgnoreCase);
+            return CompletionHelper.Complete(names.Where(n => !given.Contains(n)), wordToComplete).ToList();
+        }
+
+        /// <summary>
+        /// The other names of a list being typed (-Name a,b,&lt;Tab&gt;): offering them again would only make a
+        /// duplicate. The element being completed is the one equal to wordToComplete, and it stays offered.
+        /// </summary>
+        private static IEnumerable<string> AlreadyGiven(CommandAst? commandAst, string parameterName, string wordToComplete)
+        {
+            if (commandAst == null) yield break;
+            var elements = commandAst.CommandElements;
+            for (int i = 0; i < elements.Count - 1; i++)
+            {
+                if (!(elements[i] is CommandParameterAst parameter) || parameter.Argument != null ||
+                    !parameterName.StartsWith(parameter.ParameterName, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                bool skippedCurrent = false;
+                foreach (Ast element in ListElements(elements[i + 1]))
+                {
+                    if (!(element is StringConstantExpressionAst text)) continue;
+                    if (!skippedCurrent && string.Equals(text.Value, wordToComplete.Trim('\'', '"'), StringComparison.Ordinal))
+                    {
+                        skippedCurrent = true;
+                        continue;
+                    }
+
+                    yield return text.Value;
+                }
+            }
+        }
+
+        // "a,b" parses as a list; "a," (the comma just typed) as an error expression holding what came before it.
+        private static IEnumerable<Ast> ListElements(Ast argument)
+        {
+            switch (argument)
+            {
+                case ArrayLiteralAst list:
+                    return list.Elements;
+                case ErrorExpressionAst error when error.NestedAst != null:
+                    return error.NestedAst.SelectMany(nested => nested is ArrayLiteralAst inner ? inner.Elements : (IEnumerable<Ast>)new[] { nested });
+                default:
+                    return Array.Empty<Ast>();
+            }
         }
 
         /// <summary>The runspace's current FileSystem location, which a completer cannot get from a cmdlet.</summary>
