@@ -22,6 +22,24 @@ namespace PoetryCaAuth.Core.Tests.Auth
             Assert.Equal(expected, SecretScrubber.Scrub(text));
         }
 
+        [Theory]
+        // Free text from a failing credential_process helper: names in other spellings, a URL's query, no separator.
+        [InlineData("hint: aws configure set aws_secret_access_key emulatorSecretKey0000000000000000000001", "hint: aws configure set aws_secret_access_key ***")]
+        [InlineData("debug: Secret Access Key: emulatorSecretKey0000000000000000000001", "debug: Secret Access Key: ***")]
+        [InlineData("GET https://example/?X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE&X-Amz-Credential=AKIAEXAMPLE", "GET https://example/?X-Amz-Security-Token=***&X-Amz-Credential=AKIAEXAMPLE")]
+        [InlineData("secret wJalrXUtnFEMI0K7MDENGbPxRfiCYEXAMPLEKEY0 token FwoGZXIvYXdzEXAMPLE1234", "secret *** token ***")]
+        [InlineData("password=hunter2 client-secret: abc", "password=*** client-secret: ***")]
+        // Shapes without any name: a 40-character secret key, a JWT-like token.
+        [InlineData("failed with wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in it", "failed with *** in it")]
+        [InlineData("got eyJ2ZXIiOjEsImlzdSI6MTcwMDAwMDAwMH0.AAAA_bbbb-cccc.dddd here", "got *** here")]
+        // Ordinary words after a name, short values and paths stay readable.
+        [InlineData("the SSO token has expired; run aws sso login", "the SSO token has expired; run aws sso login")]
+        [InlineData("profile dev: /home/user/.local/bin/granted-credential-process failed", "profile dev: /home/user/.local/bin/granted-credential-process failed")]
+        public void MasksSecretsInFreeText(string text, string expected)
+        {
+            Assert.Equal(expected, SecretScrubber.Scrub(text));
+        }
+
         [Fact]
         public void MasksKnownSecretsButNotShortValues()
         {
@@ -179,6 +197,33 @@ namespace PoetryCaAuth.Core.Tests.Auth
             env.Variables["AWS_CONFIG_FILE"] = Path.Combine(folder, "config");
             env.Variables["HOME"] = folder;
             return env;
+        }
+    }
+}
+
+namespace PoetryCaAuth.Core.Tests.Platform
+{
+    using System.Collections.Generic;
+    using PoetryCaAuth.Platform;
+    using Xunit;
+
+    public class CiEnvironmentTests
+    {
+        [Theory]
+        [InlineData("GITHUB_ACTIONS", "true", "GITHUB_ACTIONS")]
+        [InlineData("TF_BUILD", "True", "TF_BUILD")]
+        [InlineData("GITLAB_CI", "true", "GITLAB_CI")]
+        [InlineData("JENKINS_URL", "http://jenkins/", "JENKINS_URL")]
+        [InlineData("CI", "true", "CI")]
+        [InlineData("CI", "1", "CI")]
+        [InlineData("CI", "false", null)]
+        [InlineData("CI", "0", null)]
+        [InlineData("GITHUB_ACTIONS", "", null)]
+        [InlineData("HOME", "/home/me", null)]
+        public void RecognisesACiJobByItsVariables(string name, string value, string? expected)
+        {
+            var variables = new Dictionary<string, string> { [name] = value };
+            Assert.Equal(expected, CiEnvironment.Detect(n => variables.TryGetValue(n, out string? v) ? v : null));
         }
     }
 }
