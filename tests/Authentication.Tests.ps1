@@ -71,7 +71,7 @@ exec python3 -c "import sys, urllib.request; $action" "`$1"
             -NonInteractive, bounded by a timeout. Returns ExitCode, Output (all of stdout and stderr), Seconds
             and Result: the actions and errors (id, message, recommended action) the child reported.
         #>
-        param([string] $Arguments = '', [switch] $NonInteractive, [int] $TimeoutSeconds = 120)
+        param([string] $Arguments = '', [switch] $NonInteractive, [int] $TimeoutSeconds = 120, [hashtable] $Environment = @{})
         $scriptFile = Join-Path $Sandbox.Root ('child-' + [guid]::NewGuid().ToString('N') + '.ps1')
         Set-Content -LiteralPath $scriptFile -Value @"
 `$ErrorActionPreference = 'Continue'
@@ -89,7 +89,12 @@ Set-Location -LiteralPath '$($Sandbox.Project)'
         if ($NonInteractive) { $pwshArguments.Add('-NonInteractive') }
         $pwshArguments.AddRange([string[]]@('-File', $scriptFile))
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $run = Invoke-CodeArtifactTestProcess -FilePath $pwsh -ArgumentList $pwshArguments.ToArray() -TimeoutSeconds $TimeoutSeconds
+        # The interactive cases must not look like a CI job when the tests themselves run in one.
+        $childEnvironment = @{}
+        foreach ($name in 'CI', 'GITHUB_ACTIONS', 'TF_BUILD', 'GITLAB_CI', 'JENKINS_URL', 'BUILDKITE', 'CODEBUILD_BUILD_ID', 'TEAMCITY_VERSION',
+            'CIRCLECI', 'BITBUCKET_BUILD_NUMBER', 'APPVEYOR', 'TRAVIS', 'DRONE') { $childEnvironment[$name] = $null }
+        foreach ($key in $Environment.Keys) { $childEnvironment[$key] = $Environment[$key] }
+        $run = Invoke-CodeArtifactTestProcess -FilePath $pwsh -ArgumentList $pwshArguments.ToArray() -TimeoutSeconds $TimeoutSeconds -Environment $childEnvironment
         $line = @($run.StdOut -split "`r?`n" | Where-Object { $_ -like 'RESULT:*' }) | Select-Object -Last 1
         [pscustomobject]@{
             ExitCode = $run.ExitCode
@@ -250,6 +255,33 @@ sso_role_name = Developer
             $run.Result.Errors[0].Action | Should -Match ([regex]::Escape('aws sso login --profile dev'))
             $run.Seconds | Should -BeLessThan 60
             @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator | Where-Object kind -EQ 'oidc').Count | Should -Be 0
+        }
+
+        It 'fails at once in a CI job started without -NonInteractive (<Variable>), instead of waiting for an approval' -ForEach @(
+            @{ Variable = 'GITHUB_ACTIONS'; Value = 'true' }
+            @{ Variable = 'TF_BUILD'; Value = 'True' }
+            @{ Variable = 'CI'; Value = 'true' }
+        ) {
+            Set-AwsConfig @"
+[profile dev]
+sso_start_url = $StartUrl
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = Developer
+"@
+            $old = New-CodeArtifactEmulatorSsoSession -Emulator $Emulator -StartUrl $StartUrl -ExpiresIn -600
+            Write-SsoCache -Key $StartUrl -Session $old | Out-Null
+            $browserRecord = New-BrowserStandIn -Answer Approve
+
+            $run = Invoke-UpdateInChild -Arguments '-ProfileName dev' -Environment @{ $Variable = $Value }
+
+            $run.Result.Errors.Count | Should -Be 1
+            $run.Result.Errors[0].Id | Should -Be "AwsSsoLoginRequired,$CmdletId"
+            $run.Result.Errors[0].Message | Should -Match ([regex]::Escape("this is a CI job ($Variable is set)"))
+            $run.Seconds | Should -BeLessThan 60
+            @(Get-CodeArtifactEmulatorRequest -Emulator $Emulator | Where-Object kind -EQ 'oidc').Count | Should -Be 0
+            Test-Path -LiteralPath $browserRecord | Should -BeFalse
+            Assert-NoSecret -Text $run.Output -Secret $old.accessToken
         }
 
         It 'reports a sign-in that was not approved before its code expired' {

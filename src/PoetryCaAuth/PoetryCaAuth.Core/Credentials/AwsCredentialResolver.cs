@@ -41,6 +41,9 @@ namespace PoetryCaAuth.Credentials
         /// <summary>False in a non-interactive session: a sign-in must then fail at once instead of waiting for nobody.</summary>
         bool CanPrompt { get; }
 
+        /// <summary>Why <see cref="CanPrompt"/> is false, said as a reason ("the session is non-interactive"); null when it is true.</summary>
+        string? WhyNoPrompt { get; }
+
         /// <summary>Shows <paramref name="message"/> to the user right away, whatever the preference variables say.</summary>
         void Notify(string message);
     }
@@ -87,7 +90,7 @@ namespace PoetryCaAuth.Credentials
         /// <summary>-Quiet: nothing is asked on purpose, so the advice is to run without it, not to find a terminal.</summary>
         public bool Quiet { get; set; }
 
-        private string WhyNoPrompt => Quiet ? "-Quiet never asks" : "the session is non-interactive";
+        private string WhyNoPrompt => Quiet ? "-Quiet never asks" : (Prompt as ISignInPrompt)?.WhyNoPrompt ?? "the session is non-interactive";
 
         private string PromptAdvice => Quiet ? "run the command once without -Quiet" : "run the command in an interactive session";
 
@@ -241,7 +244,9 @@ namespace PoetryCaAuth.Credentials
             if (accessKey == null || secretKey == null)
             {
                 throw new PoetryCaAuthException(ErrorKind.Authentication, "AwsEnvironmentCredentialsMissing",
-                    "The Environment method needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and at least one is not set.",
+                    "The Environment method needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and " +
+                    (accessKey == null && secretKey == null ? "neither is set."
+                        : (accessKey == null ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") + " is not set."),
                     null, "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or choose another -AuthMethod.");
             }
 
@@ -528,6 +533,9 @@ namespace PoetryCaAuth.Credentials
             for (Exception? inner = e; inner != null && parts.Count < 4; inner = inner.InnerException)
             {
                 string text = inner.Message.Trim();
+                // .NET's stand-in for an exception without a message ("Exception of type 'X' was thrown.") says nothing.
+                if (text.StartsWith("Exception of type '", StringComparison.Ordinal)) continue;
+                text = text.TrimEnd('.');
                 if (text.Length > 0 && !parts.Contains(text)) parts.Add(text);
             }
 

@@ -69,9 +69,23 @@ namespace PoetryCaAuth.Commands
         /// <summary>Profile-script mode (-Quiet): never ask anything, never start a sign-in that needs a person.</summary>
         public bool Quiet { get; set; }
 
-        public bool CanPrompt =>
-            !Quiet && _cmdlet.Host?.UI != null && _cmdlet.Host.Name != "Default Host" &&
-            !(IsConsoleHost && PowerShellCommandLine.StartedNonInteractive(System.Environment.GetCommandLineArgs()));
+        public bool CanPrompt => WhyNoPrompt == null;
+
+        public string? WhyNoPrompt
+        {
+            get
+            {
+                if (Quiet) return "-Quiet never asks";
+                if (_cmdlet.Host?.UI == null || _cmdlet.Host.Name == "Default Host") return "this PowerShell host has no user interface";
+                if (IsConsoleHost && PowerShellCommandLine.StartedNonInteractive(System.Environment.GetCommandLineArgs()))
+                {
+                    return "the session is non-interactive";
+                }
+
+                string? ci = CiEnvironment.Detect(System.Environment.GetEnvironmentVariable);
+                return ci != null ? $"this is a CI job ({ci} is set), where nobody can answer" : null;
+            }
+        }
 
         // -NonInteractive configures the console host only; other hosts (remoting, editors, custom) answer for themselves.
         private bool IsConsoleHost => _cmdlet.Host?.Name == "ConsoleHost";
