@@ -141,6 +141,38 @@ public sealed class DotEnvFileTests : IDisposable
         pairs.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2)).ToArray();
 
     [Fact]
+    public void AKeyLineInsideAnotherKeysMultiLineValue_IsPartOfThatValue()
+    {
+        // A certificate in double quotes and a note in single quotes, each holding a line that looks like our key.
+        string text = "CERT=\"-----BEGIN\nPOETRY_HTTP_BASIC_CA_USERNAME=keepme\n-----END \\\" still\"\n" +
+                      "NOTE='first\nPOETRY_HTTP_BASIC_CA_PASSWORD=keepme too\nlast'\n" +
+                      "POETRY_HTTP_BASIC_CA_PASSWORD = old\n";
+        byte[] before = Encoding.UTF8.GetBytes(text);
+
+        string after = Encoding.UTF8.GetString(DotEnvFile.Apply(before, Values(("POETRY_HTTP_BASIC_CA_USERNAME", "aws"), ("POETRY_HTTP_BASIC_CA_PASSWORD", "tok")), false));
+
+        Assert.Equal(text.Replace("POETRY_HTTP_BASIC_CA_PASSWORD = old\n", "POETRY_HTTP_BASIC_CA_PASSWORD=tok\n") + "POETRY_HTTP_BASIC_CA_USERNAME=aws\n", after);
+        Directory.CreateDirectory(_dir);
+        string path = Path.Combine(_dir, ".env");
+        File.WriteAllText(path, after);
+        Dictionary<string, string> read = DotEnvFile.Read(path);
+        Assert.Equal("-----BEGIN\nPOETRY_HTTP_BASIC_CA_USERNAME=keepme\n-----END \" still", read["CERT"]);
+        Assert.Equal("first\nPOETRY_HTTP_BASIC_CA_PASSWORD=keepme too\nlast", read["NOTE"]);
+        Assert.Equal("aws", read["POETRY_HTTP_BASIC_CA_USERNAME"]);
+        Assert.Equal("tok", read["POETRY_HTTP_BASIC_CA_PASSWORD"]);
+    }
+
+    [Fact]
+    public void OurOwnMultiLineEntry_IsReplacedWhole()
+    {
+        byte[] before = Encoding.UTF8.GetBytes("A=1\r\nPOETRY_HTTP_BASIC_CA_PASSWORD=\"line1\r\nline2\"\r\nB=2\r\n");
+
+        string after = Encoding.UTF8.GetString(DotEnvFile.Apply(before, Values(("POETRY_HTTP_BASIC_CA_PASSWORD", "tok")), false));
+
+        Assert.Equal("A=1\r\nPOETRY_HTTP_BASIC_CA_PASSWORD=tok\r\nB=2\r\n", after);
+    }
+
+    [Fact]
     public void ADroppedDuplicateOnTheLastLine_LeavesNoBlankLine()
     {
         byte[] before = Encoding.UTF8.GetBytes("KEY=old\nB=2\nKEY=dup");
@@ -272,6 +304,22 @@ public sealed class CiOutputTests : IDisposable
         string nl = Environment.NewLine;
         Assert.Equal("EARLIER=1\nPOETRY_HTTP_BASIC_CA_USERNAME=aws" + nl + "POETRY_HTTP_BASIC_CA_PASSWORD=tok%en" + nl +
                      "PIP_INDEX_URL=https://aws:tok%25en@h/simple/" + nl, File.ReadAllText(envFile));
+    }
+
+    [Theory]
+    [InlineData("FOO=1", "FOO=1\n")]          // an earlier step's last line without a newline stays its own line
+    [InlineData("", "")]                      // an empty file gets no blank first line
+    [InlineData("FOO=1\r\n", "FOO=1\r\n")]
+    public void GitHubNeverRunsItsFirstLineIntoAnEarlierOne(string before, string expectedPrefix)
+    {
+        Directory.CreateDirectory(_dir);
+        string envFile = Path.Combine(_dir, "github_env_" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(envFile, before);
+
+        new GitHubActionsSink(envFile, new Lines()).Write(new[] { new VariableAssignment("POETRY_HTTP_BASIC_CA_USERNAME", "aws", null) });
+
+        string expected = (expectedPrefix == "FOO=1\n" ? "FOO=1" + Environment.NewLine : expectedPrefix) + "POETRY_HTTP_BASIC_CA_USERNAME=aws" + Environment.NewLine;
+        Assert.Equal(expected, File.ReadAllText(envFile));
     }
 
     [Fact]

@@ -28,10 +28,13 @@ namespace PoetryCaAuth.Targets
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             if (!File.Exists(path)) return values;
-            foreach (byte[] line in SplitLines(File.ReadAllBytes(path)))
+            foreach (List<byte[]> entry in SplitEntries(File.ReadAllBytes(path)))
             {
-                Match match = Assignment.Match(Decode(line).TrimEnd('\r', '\n'));
-                if (match.Success) values[match.Groups["key"].Value] = ParseValue(match.Groups["value"].Value);
+                Match match = Assignment.Match(Decode(entry[0]).TrimEnd('\r', '\n'));
+                if (!match.Success) continue;
+                // A quoted value may go on over the following lines (python-dotenv reads them as one value).
+                string value = match.Groups["value"].Value + string.Concat(entry.Skip(1).Select(l => "\n" + Decode(l).TrimEnd('\r', '\n')));
+                values[match.Groups["key"].Value] = ParseValue(value);
             }
 
             return values;
@@ -51,20 +54,20 @@ namespace PoetryCaAuth.Targets
             foreach (KeyValuePair<string, string> pair in values) pending[pair.Key] = pair.Value;
             var written = new HashSet<string>(StringComparer.Ordinal);
             var output = new MemoryStream();
-            List<byte[]> lines = existing == null ? new List<byte[]>() : SplitLines(existing).ToList();
+            List<List<byte[]>> entries = existing == null ? new List<List<byte[]>>() : SplitEntries(existing);
             string newline = existing != null && Utf8.GetString(existing).Contains("\r\n") ? "\r\n" : "\n";
 
-            for (int i = 0; i < lines.Count; i++)
+            for (int i = 0; i < entries.Count; i++)
             {
-                byte[] line = lines[i];
-                string text = Decode(line);
+                List<byte[]> entry = entries[i];
+                string text = Decode(entry[0]);
                 bool bom = i == 0 && text.StartsWith("\uFEFF", StringComparison.Ordinal);
                 string body = (bom ? text.Substring(1) : text).TrimEnd('\r', '\n');
                 Match match = Assignment.Match(body);
                 string key = match.Success ? match.Groups["key"].Value : string.Empty;
                 if (!match.Success || !pending.ContainsKey(key))
                 {
-                    output.Write(line, 0, line.Length);
+                    foreach (byte[] line in entry) output.Write(line, 0, line.Length);
                     continue;
                 }
 
@@ -73,7 +76,9 @@ namespace PoetryCaAuth.Targets
                     continue; // a later duplicate would override the value just set
                 }
 
-                string terminator = text.Substring((bom ? 1 : 0) + body.Length);
+                // The whole entry is replaced, continuation lines of a multi-line value included.
+                string last = Decode(entry[entry.Count - 1]);
+                string terminator = entry.Count == 1 ? text.Substring((bom ? 1 : 0) + body.Length) : last.Substring(last.TrimEnd('\r', '\n').Length);
                 string replaced = (bom ? "\uFEFF" : string.Empty) +
                                   Format(key, pending[key], export || match.Groups["export"].Success) + terminator;
                 byte[] bytes = Utf8.GetBytes(replaced);
@@ -146,6 +151,50 @@ namespace PoetryCaAuth.Targets
         }
 
         private static string Decode(byte[] line) => Utf8.GetString(line);
+
+        /// <summary>
+        /// Lines grouped into entries: an assignment whose quoted value is not closed on its own line takes the
+        /// following lines up to the closing quote, as python-dotenv and shells read them. Every other line is an
+        /// entry of its own. Joining all lines gives back the exact bytes.
+        /// </summary>
+        private static List<List<byte[]>> SplitEntries(byte[] bytes)
+        {
+            var entries = new List<List<byte[]>>();
+            char openQuote = '\0';
+            foreach (byte[] line in SplitLines(bytes))
+            {
+                string text = Decode(line).TrimEnd('\r', '\n');
+                if (openQuote != '\0')
+                {
+                    entries[entries.Count - 1].Add(line);
+                    if (ClosingQuoteIndex(text, 0, openQuote) >= 0) openQuote = '\0';
+                    continue;
+                }
+
+                entries.Add(new List<byte[]> { line });
+                Match match = Assignment.Match(text.TrimStart('\uFEFF'));
+                if (!match.Success) continue;
+                string value = match.Groups["value"].Value.TrimStart();
+                if (value.Length > 0 && (value[0] == '"' || value[0] == '\'') && ClosingQuoteIndex(value, 1, value[0]) < 0)
+                {
+                    openQuote = value[0];
+                }
+            }
+
+            return entries;
+        }
+
+        // Where the quote closes in text (from start), or -1: a backslash escapes the next character inside "...".
+        private static int ClosingQuoteIndex(string text, int start, char quote)
+        {
+            for (int i = start; i < text.Length; i++)
+            {
+                if (quote == '"' && text[i] == '\\') { i++; continue; }
+                if (text[i] == quote) return i;
+            }
+
+            return -1;
+        }
 
         /// <summary>Lines with their terminators, so that joining them gives back the exact bytes.</summary>
         private static IEnumerable<byte[]> SplitLines(byte[] bytes)

@@ -163,6 +163,8 @@ namespace PoetryCaAuth.Targets
             try
             {
                 using var stream = new FileStream(EnvFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                // An earlier step that wrote its last line without a newline would run it into our first.
+                if (EndsWithoutNewline(EnvFile)) text.Insert(0, System.Environment.NewLine);
                 byte[] bytes = new UTF8Encoding(false).GetBytes(text.ToString());
                 stream.Write(bytes, 0, bytes.Length);
             }
@@ -172,6 +174,14 @@ namespace PoetryCaAuth.Targets
                     $"Could not append to the GITHUB_ENV file '{EnvFile}': {e.Message}", EnvFile,
                     "Run the command in a GitHub Actions step, where the runner provides GITHUB_ENV.", e);
             }
+        }
+
+        private static bool EndsWithoutNewline(string path)
+        {
+            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (reader.Length == 0) return false;
+            reader.Seek(-1, SeekOrigin.End);
+            return reader.ReadByte() != '\n';
         }
 
         /// <summary>::add-mask::VALUE with the data escaping of GitHub's toolkit (% CR LF).</summary>
