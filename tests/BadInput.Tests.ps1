@@ -226,6 +226,21 @@ url = "$($Id.RepositoryUrl)"
         $run.Warnings | Should -Not -Match "Source 'CorpRepo'"
     }
 
+    It 'warns only about the sources it works on: -Name leaves a dotted source out, and its warning with it' {
+        New-PoetryProject -Path $Sandbox.Project -Source @(
+            @{ Name = 'team.mirror'; Url = $Id.RepositoryUrl }
+            @{ Name = 'plain'; Url = $Id.RepositoryUrl }
+        ) | Out-Null
+
+        $run = Invoke-Refresh -Parameters @{ Name = 'plain' }
+
+        $run.Results.Name | Should -Be 'plain'
+        $run.Warnings | Should -BeNullOrEmpty
+        $listed = Get-CodeArtifactRepository -Name 'team*' -WarningVariable listWarnings -WarningAction SilentlyContinue
+        $listed.Name | Should -Be 'team.mirror'
+        "$listWarnings" | Should -Match "Source 'team.mirror' has a dot"
+    }
+
     It 'lets poetry install from sources with capitals and non-ASCII names once their tokens are stored' -Tag 'Poetry' {
         # The end-to-end proof: Poetry authenticates to both domains under those names, listing and download.
         New-PoetryProject -Path $Sandbox.Project -Source @(

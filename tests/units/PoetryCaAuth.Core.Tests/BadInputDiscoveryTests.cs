@@ -54,6 +54,19 @@ public sealed class BadInputDiscoveryTests : IDisposable
 
         Assert.Single(result.Repositories);
         Assert.Equal(warned, result.Warnings.Any(w => w.Contains("has a dot in its name", StringComparison.Ordinal)));
+        // Kept by source, so that a source -Name leaves out is not warned about.
+        Assert.Equal(warned, result.SourceWarnings.Any(w => w.Key == name && w.Value.Contains("has a dot in its name", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ADottedUvIndexName_IsNotWarnedAbout_UvTakesIt()
+    {
+        string file = _temp.Write("pyproject.toml", $"[[tool.uv.index]]\nname = \"uv-Index.1\"\nurl = \"{CaUrl}\"\n");
+
+        DiscoveryResult result = new RepositoryDiscovery(_env).Discover(file, DiscoveryScope.Project);
+
+        Assert.Equal("uv-Index.1", Assert.Single(result.Repositories).Name);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("dot", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,7 +25,17 @@ namespace PoetryCaAuth.Discovery
         public List<CodeArtifactRepository> Repositories { get; } = new List<CodeArtifactRepository>();
         public List<string> Notes { get; } = new List<string>();
         public List<string> Warnings { get; } = new List<string>();
+
+        /// <summary>The warnings about one source (also in <see cref="Warnings"/>), by source name: shown only when that source is used.</summary>
+        public List<KeyValuePair<string, string>> SourceWarnings { get; } = new List<KeyValuePair<string, string>>();
+
         public string? PyProjectFile { get; set; }
+
+        internal void WarnAbout(string source, string warning)
+        {
+            Warnings.Add(warning);
+            SourceWarnings.Add(new KeyValuePair<string, string>(source, warning));
+        }
     }
 
     /// <summary>
@@ -128,7 +138,7 @@ namespace PoetryCaAuth.Discovery
                 return null;
             }
 
-            WarnAboutAddress(string.IsNullOrEmpty(name) ? address.Repository : name!, url, address, result);
+            WarnAboutAddress(string.IsNullOrEmpty(name) ? address.Repository : name!, url, address, SourceOrigin.Url, result);
             return CodeArtifactRepository.FromAddress(string.IsNullOrEmpty(name) ? address.Repository : name!,
                 Redact(url), address, SourceOrigin.Url, string.Empty);
         }
@@ -307,33 +317,34 @@ namespace PoetryCaAuth.Discovery
                 return;
             }
 
-            WarnAboutAddress(name, file, address, result);
+            WarnAboutAddress(name, file, address, origin, result);
             var repository = CodeArtifactRepository.FromAddress(name, Redact(url), address, origin, file);
             if (byName != null) byName[name] = repository;
             result.Repositories.Add(repository);
         }
 
-        private static void WarnAboutAddress(string name, string where, CodeArtifactAddress address, DiscoveryResult result)
+        private static void WarnAboutAddress(string name, string where, CodeArtifactAddress address, SourceOrigin origin, DiscoveryResult result)
         {
             if (address.HasUserInfo)
             {
-                result.Warnings.Add($"Source '{name}' ({Redact(where)}) has a user name or password inside its URL. " +
+                result.WarnAbout(name, $"Source '{name}' ({Redact(where)}) has a user name or password inside its URL. " +
                                     "Poetry copies source URLs into poetry.lock; keep credentials out of the URL and let PoetryCaAuth store them.");
             }
 
-            if (name.IndexOf('.') >= 0)
+            // uv takes its credentials by index name (UV_INDEX_<NAME>_*), where a dot is fine: this is Poetry's problem only.
+            if (name.IndexOf('.') >= 0 && origin != SourceOrigin.UvIndex)
             {
                 // Poetry reads settings by splitting their names at dots, and finds the download URL of a
                 // source as repositories.NAME.url: for "a.b" that lookup fails, so packages resolve but
                 // their downloads go out without credentials (401). Seen with Poetry 1.3; the token is still stored.
-                result.Warnings.Add($"Source '{name}' has a dot in its name. Poetry resolves packages from such a source but downloads " +
+                result.WarnAbout(name, $"Source '{name}' has a dot in its name. Poetry resolves packages from such a source but downloads " +
                                     "them without its credentials (HTTP 401); rename the source without dots (for example '" +
                                     name.Replace('.', '-') + "') in pyproject.toml.");
             }
 
             if (address.IsChinaPartition)
             {
-                result.Warnings.Add($"Source '{name}' uses an amazonaws.com.cn host; CodeArtifact is offered only in the commercial AWS partition.");
+                result.WarnAbout(name, $"Source '{name}' uses an amazonaws.com.cn host; CodeArtifact is offered only in the commercial AWS partition.");
             }
         }
 

@@ -121,7 +121,9 @@ namespace PoetryCaAuth.Refresh
                     {
                         group = new TokenGroup(repo, endpoint, credentials);
                         groups.Add(key, group);
-                        observer.Verbose($"Source '{repo.Name}': credentials from {credentials.Description} ({selection.Reason}); " +
+                        // The reason says why this source came to be used; said once when it is the source itself.
+                        string why = selection.Reason == credentials.Description ? string.Empty : $" ({selection.Reason})";
+                        observer.Verbose($"Source '{repo.Name}': credentials from {credentials.Description}{why}; " +
                                          $"token for domain '{repo.Domain}' (owner {repo.DomainOwner}, region {repo.Region}) from {endpoint} ({endpointSource}).");
                     }
                     else

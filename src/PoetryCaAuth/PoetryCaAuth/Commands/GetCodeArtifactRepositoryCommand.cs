@@ -95,11 +95,9 @@ namespace PoetryCaAuth.Commands
 
             var notes = new DiscoveryResult();
             CodeArtifactRepository? repository = new RepositoryDiscovery(HostEnvironment.Current).FromUrl(fields.Url, fields.Name, notes);
-            SourceDiscovery.Relay(this, notes);
-            if (repository != null && (_nameFilter == null || SourceDiscovery.Filter(new[] { repository }, _nameFilter).Any()))
-            {
-                WriteObject(repository);
-            }
+            bool keep = repository != null && (_nameFilter == null || SourceDiscovery.Filter(new[] { repository }, _nameFilter).Any());
+            SourceDiscovery.Relay(this, notes, keep ? new[] { repository! } : Array.Empty<CodeArtifactRepository>());
+            if (keep) WriteObject(repository);
         }
     }
 }

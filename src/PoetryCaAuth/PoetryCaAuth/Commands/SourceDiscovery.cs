@@ -32,14 +32,21 @@ namespace PoetryCaAuth.Commands
                 throw; // not reached
             }
 
-            Relay(cmdlet, result);
-            return Filter(result.Repositories, names).ToList();
+            List<CodeArtifactRepository> kept = Filter(result.Repositories, names).ToList();
+            Relay(cmdlet, result, kept);
+            return kept;
         }
 
-        public static void Relay(PSCmdlet cmdlet, DiscoveryResult result)
+        /// <summary>Notes as verbose lines; warnings, except those about sources that -Name left out.</summary>
+        public static void Relay(PSCmdlet cmdlet, DiscoveryResult result, IEnumerable<CodeArtifactRepository> kept)
         {
             foreach (string note in result.Notes) cmdlet.WriteVerbose(note);
-            foreach (string warning in result.Warnings) cmdlet.WriteWarning(warning);
+            var keptNames = new HashSet<string>(kept.Select(r => r.Name), System.StringComparer.OrdinalIgnoreCase);
+            var leftOut = new HashSet<string>(result.SourceWarnings.Where(w => !keptNames.Contains(w.Key)).Select(w => w.Value));
+            foreach (string warning in result.Warnings)
+            {
+                if (!leftOut.Contains(warning)) cmdlet.WriteWarning(warning);
+            }
         }
 
         public static IEnumerable<CodeArtifactRepository> Filter(IEnumerable<CodeArtifactRepository> repositories, string[] names)
