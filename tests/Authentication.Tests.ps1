@@ -132,6 +132,11 @@ Describe 'Signing in to AWS' {
         foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'BROWSER', 'DISPLAY', 'WAYLAND_DISPLAY', 'AWS_VAULT') {
             Set-TestVariable -Name $name -Value $null
         }
+        # A CI job never prompts; the prompting cases here must not look like one when the tests run in CI.
+        foreach ($name in 'CI', 'GITHUB_ACTIONS', 'TF_BUILD', 'GITLAB_CI', 'JENKINS_URL', 'BUILDKITE', 'CODEBUILD_BUILD_ID', 'TEAMCITY_VERSION',
+            'CIRCLECI', 'BITBUCKET_BUILD_NUMBER', 'APPVEYOR', 'TRAVIS', 'DRONE') {
+            Set-TestVariable -Name $name -Value $null
+        }
         # The SDK keeps the SSO cache under the home folder: the sandbox's, never the user's.
         $env:HOME = $Sandbox.Home
         $env:AWS_ENDPOINT_URL_SSO = $Emulator.Endpoint
