@@ -458,9 +458,12 @@ sso_role_name = Developer
 
         It 'passes -MfaCode to aws-vault, and shows its refusal without one' {
             Update-PoetryCodeArtifactToken -AuthMethod Vault -ProfileName vault-mfa -ErrorAction SilentlyContinue -ErrorVariable err
-            $err[0].FullyQualifiedErrorId | Should -Be "AwsVaultFailed,$CmdletId"
-            $err[0].Exception.Message | Should -Match 'MFA prompt failed'
+            $err[0].FullyQualifiedErrorId | Should -Be "AwsMfaCodeRequired,$CmdletId"
+            $err[0].Exception.Message | Should -Match "aws-vault needs an MFA code for profile 'vault-mfa'.*MFA prompt failed"
             $err[0].ErrorDetails.RecommendedAction | Should -Match '-MfaCode'
+
+            Update-PoetryCodeArtifactToken -AuthMethod Vault -ProfileName vault-mfa -MfaCode 000000 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be "AwsMfaCodeRejected,$CmdletId"
 
             (Update-PoetryCodeArtifactToken -AuthMethod Vault -ProfileName vault-mfa -MfaCode 654321 -PassThru).Action | Should -Be 'Stored'
             @(Get-Content -LiteralPath $VaultLog)[-1] | Should -Be '["export","--format=json","--mfa-token=654321","vault-mfa"]'

@@ -108,6 +108,20 @@ namespace PoetryCaAuth.Core.Tests.Auth
             Assert.Contains("aws-vault add nobody", e.RecommendedAction);
         }
 
+        [Theory]
+        [InlineData(null, "aws-vault: error: exec: Failed to get credentials for dev: MFA prompt failed: EOF", "AwsMfaCodeRequired")]
+        [InlineData("123456", "aws-vault: error: exec: Failed to get credentials for dev: operation error STS: GetSessionToken, api error AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code.", "AwsMfaCodeRejected")]
+        [InlineData("123456", "aws-vault: error: exec: MFA prompt failed: EOF", "AwsVaultFailed")]
+        [InlineData(null, "aws-vault: error: keyring is locked", "AwsVaultFailed")]
+        public void TellsAMissingOrRejectedMfaCodeApart(string? mfaCode, string stderr, string expectedId)
+        {
+            var runner = new ScriptedRunner(spec => spec.Arguments[0] == "--version" ? ScriptedRunner.Ok("v7.2.0") : ScriptedRunner.Fail(1, stderr));
+            var e = Assert.Throws<PoetryCaAuthException>(() => new AwsVaultCredentialSource(Env(), runner) { MfaCode = mfaCode }.Get("dev"));
+            Assert.Equal(expectedId, e.ErrorId);
+            Assert.Equal(ErrorKind.Authentication, e.Kind);
+            if (expectedId == "AwsMfaCodeRequired") Assert.Contains("-MfaCode", e.RecommendedAction);
+        }
+
         [Fact]
         public void ShowsOtherFailuresWithSecretsMasked()
         {

@@ -221,6 +221,13 @@ namespace PoetryCaAuth.Credentials
             Regex.IsMatch(standardError ?? string.Empty, @"unknown (long )?flag|unexpected .*argument|expected command|unknown command|flag provided but not defined",
                 RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+        internal static bool IsMfaPromptFailure(string standardError) =>
+            Regex.IsMatch(standardError ?? string.Empty, @"MFA prompt failed|mfa (token|code).*(required|prompt)|no mfa (token|code)",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        internal static bool IsMfaCodeRejected(string standardError) =>
+            Regex.IsMatch(standardError ?? string.Empty, @"MultiFactorAuthentication failed|invalid MFA", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
         internal static bool IsUnknownProfile(string standardError, string profileName)
         {
             string text = standardError ?? string.Empty;
@@ -239,6 +246,21 @@ namespace PoetryCaAuth.Credentials
                 return new PoetryCaAuthException(ErrorKind.NotFound, "AwsVaultProfileNotFound",
                     $"aws-vault does not know the profile '{profileName}': {detail}", profileName,
                     $"Add it with 'aws-vault add {profileName}' or a [profile {profileName}] section in {AwsConfigFile()}, or pass the name of a profile aws-vault lists ('aws-vault list').");
+            }
+
+            // aws-vault asks for MFA codes on its own terminal prompt, which it cannot show when we run it.
+            if (MfaCode == null && IsMfaPromptFailure(result.StandardError))
+            {
+                return new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRequired",
+                    $"aws-vault needs an MFA code for profile '{profileName}' and cannot ask for it when run by this command: {detail}", profileName,
+                    "Pass the current code with -MfaCode, or run 'aws-vault exec " + profileName + " -- true' once in a terminal so that aws-vault caches a session.");
+            }
+
+            if (MfaCode != null && IsMfaCodeRejected(result.StandardError))
+            {
+                return new PoetryCaAuthException(ErrorKind.Authentication, "AwsMfaCodeRejected",
+                    $"The MFA code given to aws-vault for profile '{profileName}' was not accepted: {detail}", profileName,
+                    "Retry with the current code from the MFA device (each code can be used once).");
             }
 
             return new PoetryCaAuthException(ErrorKind.Authentication, "AwsVaultFailed",
