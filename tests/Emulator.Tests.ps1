@@ -527,6 +527,18 @@ Describe 'CodeArtifact emulator: sign-in services through the AWS CLI' {
         $log | Should -Not -Match ([regex]::Escape($client.clientSecret))
     }
 
+    It 'never issues a client secret or device code that starts with a dash (a command line would take it for an option)' {
+        $codes = foreach ($i in 1..150) {
+            $client = Invoke-RestMethod -Method Post -Uri "$($Emu.Endpoint)/client/register" -ContentType 'application/json' `
+                -Body '{"clientName":"tests","clientType":"public"}'
+            $client.clientSecret
+            (Invoke-RestMethod -Method Post -Uri "$($Emu.Endpoint)/device_authorization" -ContentType 'application/json' `
+                -Body (@{ clientId = $client.clientId; clientSecret = $client.clientSecret; startUrl = 'https://corp.awsapps.com/start' } | ConvertTo-Json)).deviceCode
+        }
+        @($codes).Count | Should -Be 300
+        @($codes | Where-Object { $_ -like '-*' }) | Should -BeNullOrEmpty
+    }
+
     It 'auto-approves after the configured number of polls, and refreshes with the refresh token' {
         Set-CodeArtifactEmulatorSso -Emulator $Emu -Setting @{ autoApproveAfterPolls = 1 } | Out-Null
         try {

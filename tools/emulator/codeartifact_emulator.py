@@ -95,6 +95,15 @@ class ApiError(Exception):
         self.status, self.name, self.message, self.extra = status, name, message, extra
 
 
+def opaque(nbytes):
+    """A random URL-safe string that never starts with '-': real AWS secrets and codes do not, and command-line
+    tools (the AWS CLI's argument parser) would take such a value for an option."""
+    while True:
+        value = secrets.token_urlsafe(nbytes)
+        if not value.startswith("-"):
+            return value
+
+
 def b64u(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -172,7 +181,7 @@ class State:
     def issue_identity(self, account, arn, expires):
         """Temporary credentials (as STS or the SSO portal hand out) that the API then accepts."""
         ident = {"accessKeyId": "ASIA" + "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16)),
-                 "secretAccessKey": secrets.token_urlsafe(30), "sessionToken": "IQoJb3JpZ2luX2Vj" + secrets.token_urlsafe(300),
+                 "secretAccessKey": opaque(30), "sessionToken": "IQoJb3JpZ2luX2Vj" + secrets.token_urlsafe(300),
                  "arn": arn, "account": account, "sessionExpiration": expires}
         with self.lock:
             self.identities[ident["accessKeyId"]] = ident
@@ -438,7 +447,7 @@ def oidc_client(state, body):
 def register_client(state, body, info):
     if not body.get("clientName") or body.get("clientType") != "public":
         raise OidcError(400, "InvalidRequestException", "invalid_request", "clientName and clientType 'public' are required")
-    client_id, secret, now = "emu-" + secrets.token_urlsafe(16), secrets.token_urlsafe(64), time.time()
+    client_id, secret, now = "emu-" + secrets.token_urlsafe(16), opaque(64), time.time()
     expires = int(now + 90 * 86400)
     with state.lock:
         state.oidc_clients[client_id] = {"secret": sha(secret), "expires": expires}
@@ -449,7 +458,7 @@ def start_device_authorization(state, body, info, base_url):
     oidc_client(state, body)
     if not body.get("startUrl"):
         raise OidcError(400, "InvalidRequestException", "invalid_request", "startUrl is required")
-    device_code, settings = secrets.token_urlsafe(32), state.sso_settings
+    device_code, settings = opaque(32), state.sso_settings
     user_code = "-".join("".join(secrets.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(4)) for _ in range(2))
     expires_in = int(settings["deviceCodeExpiresIn"])
     with state.lock:
@@ -934,7 +943,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__emulator/sso/tokens" and self.command == "POST":
             # A signed-in session as `aws sso login` would leave it, for tests that write an SSO cache file.
             req = json.loads(body or b"{}") or {}
-            client_id, secret = "emu-" + secrets.token_urlsafe(16), secrets.token_urlsafe(64)
+            client_id, secret = "emu-" + secrets.token_urlsafe(16), opaque(64)
             reg_expires = time.time() + 90 * 86400
             with state.lock:
                 state.oidc_clients[client_id] = {"secret": sha(secret), "expires": reg_expires}
