@@ -42,6 +42,34 @@ public class CredentialSelectionTests
     }
 
     [Fact]
+    public void AMalformedCredentialsLine_IsReportedWithoutTheKeyItHolds()
+    {
+        // The SDK quotes the line it cannot read; here that line holds a secret key (a missing '=').
+        const string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        string dir = Path.Combine(Path.GetTempPath(), "pca-cfg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string credentials = Path.Combine(dir, "credentials");
+            File.WriteAllText(credentials, "[broken]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key " + secret + "\n");
+            var env = new FakeHostEnvironment(OSKind.Linux, dir)
+                .With("AWS_CONFIG_FILE", Path.Combine(dir, "config"))
+                .With("AWS_SHARED_CREDENTIALS_FILE", credentials);
+            var resolver = new AwsCredentialResolver(env);
+
+            var e = Assert.Throws<PoetryCaAuthException>(() => resolver.Resolve(resolver.Select(AuthMethod.Profile, "broken")));
+
+            Assert.Equal("AwsConfigInvalid", e.ErrorId);
+            Assert.Contains("aws_secret_access_key", e.Message);
+            Assert.DoesNotContain(secret, e.Message + e.RecommendedAction);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void AMalformedConfigFile_IsAnErrorNamingIt()
     {
         string dir = Path.Combine(Path.GetTempPath(), "pca-cfg-" + Guid.NewGuid().ToString("N"));

@@ -323,6 +323,21 @@ public sealed class CiOutputTests : IDisposable
     }
 
     [Fact]
+    public void GitHubCreatesAMissingEnvFileOwnerOnly()
+    {
+        Directory.CreateDirectory(_dir);
+        string envFile = Path.Combine(_dir, "github_env_missing");
+
+        new GitHubActionsSink(envFile, new Lines()).Write(new[] { new VariableAssignment("POETRY_HTTP_BASIC_CA_PASSWORD", "tok", "tok") });
+
+        Assert.Equal("POETRY_HTTP_BASIC_CA_PASSWORD=tok" + Environment.NewLine, File.ReadAllText(envFile));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envFile));
+        }
+    }
+
+    [Fact]
     public void GitHubUsesTheDelimiterFormForMultiLineValues()
     {
         string entry = GitHubActionsSink.EnvFileEntry("K", "a\nb");

@@ -297,12 +297,13 @@ namespace PoetryCaAuth.Credentials
             catch (System.IO.InvalidDataException e)
             {
                 throw new PoetryCaAuthException(ErrorKind.InvalidData, "AwsConfigInvalid",
-                    $"An AWS config file cannot be read: {OneLine(e.Message)}", profileName,
+                    $"An AWS config file cannot be read: {SecretScrubber.Scrub(OneLine(e.Message))}", profileName,
                     $"Fix that line (a section header looks like [profile NAME]) in {ConfigFiles()}.", e);
             }
         }
 
-        // The SDK's message quotes the bad line with its line break; an error message reads better on one line.
+        // The SDK's message quotes the bad line with its line break (and the line may be a key in the credentials
+        // file, hence the scrubbing above); an error message reads better on one line.
         private static string OneLine(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s*[\r\n]+\s*", " ").Trim();
 
         private ResolvedCredentials FromVault(string profileName)

@@ -162,9 +162,18 @@ namespace PoetryCaAuth.Targets
 
             try
             {
-                using var stream = new FileStream(EnvFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-                // An earlier step that wrote its last line without a newline would run it into our first.
-                if (EndsWithoutNewline(EnvFile)) text.Insert(0, System.Environment.NewLine);
+                bool existed = File.Exists(EnvFile);
+                using var stream = new FileStream(EnvFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+                // The runner creates the file; should we have to, it holds secrets, so it is owner-only.
+                if (!existed) OwnerOnlyFile.Restrict(EnvFile);
+                if (stream.Length > 0)
+                {
+                    // An earlier step that wrote its last line without a newline would run it into our first.
+                    stream.Seek(-1, SeekOrigin.End);
+                    if (stream.ReadByte() != '\n') text.Insert(0, System.Environment.NewLine);
+                }
+
+                stream.Seek(0, SeekOrigin.End);
                 byte[] bytes = new UTF8Encoding(false).GetBytes(text.ToString());
                 stream.Write(bytes, 0, bytes.Length);
             }
@@ -174,14 +183,6 @@ namespace PoetryCaAuth.Targets
                     $"Could not append to the GITHUB_ENV file '{EnvFile}': {e.Message}", EnvFile,
                     "Run the command in a GitHub Actions step, where the runner provides GITHUB_ENV.", e);
             }
-        }
-
-        private static bool EndsWithoutNewline(string path)
-        {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            if (reader.Length == 0) return false;
-            reader.Seek(-1, SeekOrigin.End);
-            return reader.ReadByte() != '\n';
         }
 
         /// <summary>::add-mask::VALUE with the data escaping of GitHub's toolkit (% CR LF).</summary>
