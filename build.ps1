@@ -86,7 +86,7 @@ function Invoke-Build {
             (($_.Name -like 'System.*.dll' -or $_.Name -like 'Microsoft.Bcl.*.dll') -and $_.Name -ne 'System.Management.Automation.dll') } |
         Copy-Item -Destination $bin
     # The cmdlet assembly is the module's root, beside the manifest; its engine and dependencies stay in bin/,
-    # where only the module's own resolver finds them (ModuleAssemblyInitializer.cs).
+    # where only the module's own resolvers find them (PoetryCaAuth.Bootstrap, WindowsPowerShellResolver.cs).
     Move-Item (Join-Path $bin "$ModuleName.dll") -Destination $ModuleOutput
     Copy-Item (Join-Path $publish 'loader/PoetryCaAuth.Loader.dll') -Destination $loader
     Copy-Item (Join-Path $publish 'bootstrap/PoetryCaAuth.Bootstrap.dll') -Destination $loader

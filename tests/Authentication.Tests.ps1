@@ -22,6 +22,16 @@ BeforeAll {
 
     function Set-AwsConfig([string] $Text) { Set-Content -LiteralPath $env:AWS_CONFIG_FILE -Value $Text }
     function Set-AwsCredentials([string] $Text) { Set-Content -LiteralPath $env:AWS_SHARED_CREDENTIALS_FILE -Value $Text }
+    function Set-InlineSsoDevProfile {
+        # Profile 'dev' in the older inline form, as 'aws configure sso' wrote it before sso-session existed.
+        Set-AwsConfig @"
+[profile dev]
+sso_start_url = $StartUrl
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = Developer
+"@
+    }
 
     function Get-SsoCacheFile([string] $Key) {
         # The AWS CLI v2 and the SDKs name the file after the SHA-1 of the session name (or of the start URL).
@@ -89,12 +99,8 @@ Set-Location -LiteralPath '$($Sandbox.Project)'
         if ($NonInteractive) { $pwshArguments.Add('-NonInteractive') }
         $pwshArguments.AddRange([string[]]@('-File', $scriptFile))
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        # The interactive cases must not look like a CI job when the tests themselves run in one.
-        $childEnvironment = @{}
-        foreach ($name in 'CI', 'GITHUB_ACTIONS', 'TF_BUILD', 'GITLAB_CI', 'JENKINS_URL', 'BUILDKITE', 'CODEBUILD_BUILD_ID', 'TEAMCITY_VERSION',
-            'CIRCLECI', 'BITBUCKET_BUILD_NUMBER', 'APPVEYOR', 'TRAVIS', 'DRONE') { $childEnvironment[$name] = $null }
-        foreach ($key in $Environment.Keys) { $childEnvironment[$key] = $Environment[$key] }
-        $run = Invoke-CodeArtifactTestProcess -FilePath $pwsh -ArgumentList $pwshArguments.ToArray() -TimeoutSeconds $TimeoutSeconds -Environment $childEnvironment
+        # CI variables are already cleared for every test (BeforeEach); -Environment sets any a case needs.
+        $run = Invoke-CodeArtifactTestProcess -FilePath $pwsh -ArgumentList $pwshArguments.ToArray() -TimeoutSeconds $TimeoutSeconds -Environment $Environment
         $line = @($run.StdOut -split "`r?`n" | Where-Object { $_ -like 'RESULT:*' }) | Select-Object -Last 1
         [pscustomobject]@{
             ExitCode = $run.ExitCode
@@ -213,14 +219,7 @@ sso_region = us-east-1
         }
 
         It 'starts a sign-in when the cached one has expired: shows the code, opens the browser, waits for the approval' -Tag 'Poetry' {
-            # The older inline form, as 'aws configure sso' wrote it before sso-session existed.
-            Set-AwsConfig @"
-[profile dev]
-sso_start_url = $StartUrl
-sso_region = us-east-1
-sso_account_id = 111122223333
-sso_role_name = Developer
-"@
+            Set-InlineSsoDevProfile
             $old = New-CodeArtifactEmulatorSsoSession -Emulator $Emulator -StartUrl $StartUrl -ExpiresIn -600
             $cache = Write-SsoCache -Key $StartUrl -Session $old
             $browserRecord = New-BrowserStandIn -Answer Approve
@@ -244,13 +243,7 @@ sso_role_name = Developer
         }
 
         It 'fails at once, with what to run, when no sign-in is cached and the session is non-interactive' {
-            Set-AwsConfig @"
-[profile dev]
-sso_start_url = $StartUrl
-sso_region = us-east-1
-sso_account_id = 111122223333
-sso_role_name = Developer
-"@
+            Set-InlineSsoDevProfile
             $run = Invoke-UpdateInChild -Arguments '-AuthMethod Sso -ProfileName dev' -NonInteractive
 
             $run.Result.Errors.Count | Should -Be 1
@@ -267,13 +260,7 @@ sso_role_name = Developer
             @{ Variable = 'TF_BUILD'; Value = 'True' }
             @{ Variable = 'CI'; Value = 'true' }
         ) {
-            Set-AwsConfig @"
-[profile dev]
-sso_start_url = $StartUrl
-sso_region = us-east-1
-sso_account_id = 111122223333
-sso_role_name = Developer
-"@
+            Set-InlineSsoDevProfile
             $old = New-CodeArtifactEmulatorSsoSession -Emulator $Emulator -StartUrl $StartUrl -ExpiresIn -600
             Write-SsoCache -Key $StartUrl -Session $old | Out-Null
             $browserRecord = New-BrowserStandIn -Answer Approve
@@ -290,13 +277,7 @@ sso_role_name = Developer
         }
 
         It 'reports a sign-in that was not approved before its code expired' {
-            Set-AwsConfig @"
-[profile dev]
-sso_start_url = $StartUrl
-sso_region = us-east-1
-sso_account_id = 111122223333
-sso_role_name = Developer
-"@
+            Set-InlineSsoDevProfile
             Set-CodeArtifactEmulatorSso -Emulator $Emulator -Setting @{ deviceCodeExpiresIn = 3; pollInterval = 1 } | Out-Null
 
             $run = Invoke-UpdateInChild -Arguments '-ProfileName dev'
@@ -310,13 +291,7 @@ sso_role_name = Developer
         }
 
         It 'reports a sign-in the user declined' {
-            Set-AwsConfig @"
-[profile dev]
-sso_start_url = $StartUrl
-sso_region = us-east-1
-sso_account_id = 111122223333
-sso_role_name = Developer
-"@
+            Set-InlineSsoDevProfile
             New-BrowserStandIn -Answer Deny | Out-Null
 
             $run = Invoke-UpdateInChild -Arguments '-ProfileName dev'

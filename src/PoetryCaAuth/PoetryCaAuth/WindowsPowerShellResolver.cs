@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PoetryCaAuth
@@ -16,7 +15,7 @@ namespace PoetryCaAuth
     /// </summary>
     public sealed class WindowsPowerShellResolver : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly string EngineDirectory =
+        private static readonly string BinDirectory =
             Path.Combine(Path.GetDirectoryName(typeof(WindowsPowerShellResolver).Assembly.Location)!, "bin");
 
         private static bool IsNetFramework =>
@@ -24,36 +23,25 @@ namespace PoetryCaAuth
 
         public void OnImport()
         {
-            if (!IsNetFramework) return;
-            AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromEngineDirectory;
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromEngineDirectory;
+            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve += Resolve;
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromEngineDirectory;
+            if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
         }
 
-        private static Assembly? ResolveFromEngineDirectory(object? sender, ResolveEventArgs args)
+        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
         {
             var requested = new AssemblyName(args.Name);
             string name = requested.Name ?? string.Empty;
-            string path = Path.Combine(EngineDirectory, name + ".dll");
+            string path = Path.Combine(BinDirectory, name + ".dll");
             if (name.Length == 0 || !File.Exists(path)) return null;
 
-            // The engine itself is ours at whatever version: served before the policy below, which lives in it.
-            if (string.Equals(name, "PoetryCaAuth.Core", StringComparison.Ordinal)) return Assembly.LoadFrom(path);
-            return ServeAsBindingRedirect(name, requested.Version, path);
-        }
-
-        // Kept apart so that compiling ResolveFromEngineDirectory never needs PoetryCaAuth.Core, which it loads.
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static Assembly? ServeAsBindingRedirect(string name, Version? requested, string path)
-        {
             // Every failed load in the session comes here, other modules' too: answer only as a binding
             // redirect would (never downwards, never AWSSDK 4.x for a 3.x request).
             Version shipped = AssemblyName.GetAssemblyName(path).Version ?? new Version(0, 0);
-            return Platform.DependencyResolutionPolicy.ShouldServe(name, requested, shipped) ? Assembly.LoadFrom(path) : null;
+            return Platform.DependencyResolutionPolicy.ShouldServe(name, requested.Version, shipped) ? Assembly.LoadFrom(path) : null;
         }
     }
 }

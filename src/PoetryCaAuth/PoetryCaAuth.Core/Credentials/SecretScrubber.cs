@@ -60,7 +60,7 @@ namespace PoetryCaAuth.Credentials
 
             result = Assignment.Replace(result, m => m.Groups["name"].Value + "***");
             result = Bearer.Replace(result, m => m.Groups["name"].Value + "***");
-            result = NamedValue.Replace(result, m => m.Groups["value"].Value == "***" ? m.Value : m.Groups["name"].Value + "***");
+            result = NamedValue.Replace(result, m => m.Groups["name"].Value + "***");
             result = SpacedValue.Replace(result, m => m.Groups["name"].Value + "***");
             result = JwtLike.Replace(result, "***");
             return LongBase64.Replace(result, "***");

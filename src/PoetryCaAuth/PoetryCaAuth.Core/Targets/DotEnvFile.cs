@@ -78,7 +78,7 @@ namespace PoetryCaAuth.Targets
 
                 // The whole entry is replaced, continuation lines of a multi-line value included.
                 string last = Decode(entry[entry.Count - 1]);
-                string terminator = entry.Count == 1 ? text.Substring((bom ? 1 : 0) + body.Length) : last.Substring(last.TrimEnd('\r', '\n').Length);
+                string terminator = last.Substring(last.TrimEnd('\r', '\n').Length);
                 string replaced = (bom ? "\uFEFF" : string.Empty) +
                                   Format(key, pending[key], export || match.Groups["export"].Success) + terminator;
                 byte[] bytes = Utf8.GetBytes(replaced);
